@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Builds the default task image, pipelane/runtime:local: Debian bookworm with
+# Python 3, R (Rscript) and bash, from Debian's packages (debootstrap, then
+# docker import) so no registry is needed. Does nothing when the image exists.
+# Run as root. Needs debootstrap and a running Docker engine.
+set -euo pipefail
+
+image=${PIPELANE_RUNTIME_IMAGE:-pipelane/runtime:local}
+
+if docker image inspect "$image" >/dev/null 2>&1; then
+  echo "build-runtime-image: $image exists, nothing to do"
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "build-runtime-image: debootstrap needs root; run: sudo $0" >&2
+  exit 1
+fi
+
+# The mirror the host itself uses, so the build works wherever apt does.
+mirror=${DEBIAN_MIRROR:-}
+if [ -z "$mirror" ] && [ -f /etc/apt/sources.list.d/debian.sources ]; then
+  mirror=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources)
+fi
+if [ -z "$mirror" ] && [ -f /etc/apt/sources.list ]; then
+  mirror=$(awk '$1 == "deb" { print $2; exit }' /etc/apt/sources.list)
+fi
+if [ -z "$mirror" ]; then
+  echo "build-runtime-image: no Debian mirror found; set DEBIAN_MIRROR" >&2
+  exit 1
+fi
+
+root=$(mktemp -d /tmp/pipelane-runtime.XXXXXX)
+trap 'rm -rf "$root"' EXIT
+
+echo "build-runtime-image: debootstrap bookworm from $mirror into $root"
+debootstrap --variant=minbase --include=python3-minimal,r-base-core bookworm "$root" "$mirror"
+
+# Slim the image: package caches and docs are not needed to run scripts.
+rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/* \
+  "$root"/usr/share/doc/* "$root"/usr/share/man/* "$root"/usr/share/info/*
+
+echo "build-runtime-image: importing as $image"
+tar -C "$root" -c . | docker import \
+  --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+  --change 'ENV LANG=C.UTF-8' \
+  --change 'WORKDIR /workspace' \
+  --change 'CMD ["/bin/bash"]' \
+  - "$image"
+echo "build-runtime-image: done"
