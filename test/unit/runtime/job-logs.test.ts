@@ -1,0 +1,119 @@
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { LogLine } from '../../../src/ports/container-runner.js';
+import { type JobLogEntry, JobLogStore } from '../../../src/runtime/job-logs.js';
+
+const line = (text: string, stream: LogLine['stream'] = 'stdout', n = 0): LogLine => ({
+  stream,
+  at: `2026-01-01T00:00:${String(n % 60).padStart(2, '0')}.000000000Z`,
+  text,
+});
+
+describe('JobLogStore', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'pipelane-job-logs-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('appends JSON lines per job, keeping streams and times apart', async () => {
+    const store = new JobLogStore({ dir });
+    const writer = store.open('job-1');
+    writer.append(line('hello', 'stdout', 1));
+    writer.append(line('oops', 'stderr', 2));
+    store.open('job-2').append(line('other'));
+    // readable while the job runs
+    expect(await store.read('job-1')).toEqual([line('hello', 'stdout', 1), line('oops', 'stderr', 2)]);
+    writer.close();
+    expect(await store.read('job-1')).toHaveLength(2);
+    expect(await store.read('job-2')).toEqual([line('other')]);
+    expect(await store.read('no-such-job')).toEqual([]);
+  });
+
+  it('continues the same file when a job is reopened after a restart', async () => {
+    new JobLogStore({ dir }).open('j').append(line('before'));
+    const again = new JobLogStore({ dir }).open('j');
+    again.append(line('after'));
+    again.close();
+    expect((await new JobLogStore({ dir }).read('j')).map((e) => e.text)).toEqual(['before', 'after']);
+  });
+
+  it('keeps ids that are not file names inside its directory', async () => {
+    const store = new JobLogStore({ dir });
+    store.open('../../etc/x').append(line('safe'));
+    expect(store.path('../../etc/x').startsWith(dir)).toBe(true);
+    expect(await store.read('../../etc/x')).toEqual([line('safe')]);
+  });
+
+  it('stops writing at the cap and says how much was dropped', async () => {
+    const now = () => new Date('2026-01-01T00:01:00Z');
+    const store = new JobLogStore({ dir, capBytes: 1000, now });
+    const writer = store.open('big');
+    const text = 'x'.repeat(90); // about 150 bytes per JSON line
+    for (let i = 0; i < 20; i++) writer.append(line(text, 'stdout', i));
+    writer.close();
+    const entries = await store.read('big');
+    const kept = entries.filter((e) => e.stream === 'stdout');
+    const markers = entries.filter((e) => e.stream === 'system');
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThan(20);
+    expect(markers).toHaveLength(1);
+    const dropped = (20 - kept.length) * (text.length + 1);
+    expect(markers[0]).toMatchObject({ at: '2026-01-01T00:01:00.000Z', droppedBytes: dropped });
+    expect(markers[0]?.text).toContain(`${dropped} bytes`);
+    expect(entries.at(-1)).toBe(markers[0]);
+    expect((await stat(store.path('big'))).size).toBeLessThan(1000 + 200);
+  });
+
+  it('writes no marker when nothing was dropped', async () => {
+    const store = new JobLogStore({ dir });
+    const writer = store.open('small');
+    writer.append(line('a'));
+    writer.close();
+    writer.close();
+    expect(await store.read('small')).toEqual([line('a')]);
+  });
+
+  it('follows a running job: what was written, then each new line, until it is closed', async () => {
+    const store = new JobLogStore({ dir });
+    const writer = store.open('live');
+    writer.append(line('first', 'stdout', 1));
+    const seen: JobLogEntry[] = [];
+    const following = (async () => {
+      for await (const entry of store.follow('live')) seen.push(entry);
+    })();
+    writer.append(line('second', 'stderr', 2));
+    await new Promise((r) => setTimeout(r, 20));
+    writer.append(line('third', 'stdout', 3));
+    writer.close();
+    await following;
+    expect(seen.map((e) => e.text)).toEqual(['first', 'second', 'third']);
+  });
+
+  it('follows a finished job to its end, and stops on abort', async () => {
+    const store = new JobLogStore({ dir });
+    const writer = store.open('done');
+    writer.append(line('only'));
+    writer.close();
+    const seen: string[] = [];
+    for await (const entry of store.follow('done')) seen.push(entry.text);
+    expect(seen).toEqual(['only']);
+
+    const running = store.open('endless');
+    const abort = new AbortController();
+    const seenLive: string[] = [];
+    const following = (async () => {
+      for await (const entry of store.follow('endless', abort.signal)) seenLive.push(entry.text);
+    })();
+    running.append(line('one'));
+    await new Promise((r) => setTimeout(r, 20));
+    abort.abort();
+    await following;
+    expect(seenLive).toEqual(['one']);
+    running.close();
+  });
+});
