@@ -4,7 +4,7 @@ import { BpmnModdle } from 'bpmn-moddle';
 const require = createRequire(import.meta.url);
 
 interface Descriptor {
-  types: { name: string }[];
+  types: { name: string; properties?: { name: string; isAttr?: boolean }[] }[];
 }
 
 /**
@@ -17,5 +17,18 @@ export function createModdle(): BpmnModdle {
   // Both descriptors define TemplateSupported#modelerTemplate on the same BPMN
   // types, and moddle refuses the second definition; Camunda's one is enough.
   const zeebeWithoutTemplates = { ...zeebe, types: zeebe.types.filter((t) => t.name !== 'TemplateSupported') };
-  return new BpmnModdle({ camunda, zeebe: zeebeWithoutTemplates });
+  return new BpmnModdle({ bpmn: bpmnWithScriptElements(), camunda, zeebe: zeebeWithoutTemplates });
+}
+
+/**
+ * bpmn-moddle declares the script of a global script task as an attribute,
+ * but the BPMN 2.0 schema (tGlobalScriptTask) makes it a child element, as
+ * for a script task; this copy of the descriptor follows the schema.
+ */
+function bpmnWithScriptElements(): Descriptor {
+  const bpmn = structuredClone(require('bpmn-moddle/resources/bpmn/json/bpmn.json') as Descriptor);
+  const global = bpmn.types.find((t) => t.name === 'GlobalScriptTask');
+  const script = global?.properties?.find((p) => p.name === 'script');
+  if (script) delete script.isAttr;
+  return bpmn;
 }

@@ -43,7 +43,7 @@ export async function parseBpmn(xml: string, file: string): Promise<ParseResult>
       ],
     };
   }
-  const diagnostics = result.warnings.flatMap((w) => warningToDiagnostic(w.message, file, w.element));
+  const diagnostics = result.warnings.flatMap((w) => warningToDiagnostic(w.message, file, w.element, w.property));
   return {
     ok: true,
     parsed: {
@@ -57,13 +57,16 @@ export async function parseBpmn(xml: string, file: string): Promise<ParseResult>
   };
 }
 
-function warningToDiagnostic(message: string, file: string, element: ModdleElement | undefined): Diagnostic[] {
+/** A structureRef names a data type, often one defined outside the file (xsd:string): not an error. */
+const EXTERNAL_REFERENCES = new Set(['bpmn:structureRef']);
+
+function warningToDiagnostic(message: string, file: string, element: ModdleElement | undefined, property: string | undefined): Diagnostic[] {
   if (message.startsWith('unsupported document encoding')) return [];
   const unresolved = /^unresolved reference <([^>]*)>/.exec(message);
   if (unresolved) {
     return [
       {
-        severity: 'error',
+        severity: property && EXTERNAL_REFERENCES.has(property) ? 'warning' : 'error',
         rule: 'REF',
         file,
         element: element?.id ?? unresolved[1],

@@ -1,0 +1,137 @@
+import { PipelaneError } from '../errors.js';
+import type { DeploymentModel } from '../model/process-model.js';
+import { completeActivity, runJob, startScope } from './activities.js';
+import type { Command } from './commands.js';
+import { createContext, createNode, nodeElement, type StepContext } from './context.js';
+import type { EngineEvent, StartOptions } from './events.js';
+import { drain, enqueue, removeNode } from './flow.js';
+import { raiseIncident } from './incidents.js';
+import { completeInstance } from './instance.js';
+import type { InstanceState, NodeInstance } from './state.js';
+import { subscribeEventSubProcesses } from './subscriptions.js';
+import { throwError } from './throw.js';
+import { triggerSubscription } from './triggers.js';
+import { setVariables } from './variables.js';
+
+export interface StepResult {
+  state: InstanceState;
+  commands: Command[];
+}
+
+/** Starts an instance of a process: at the start event given, or at its none start event(s). */
+export function startInstance(deployment: DeploymentModel, options: StartOptions): StepResult {
+  const process = deployment.processes[options.processId];
+  if (!process) {
+    throw new PipelaneError('PROCESS_NOT_FOUND', `${deployment.file} has no process "${options.processId}"; it has ${Object.keys(deployment.processes).join(', ') || 'none'}.`);
+  }
+  const root = process.scopes[process.id]!;
+  const state: InstanceState = {
+    id: options.instanceId,
+    processId: process.id,
+    status: 'running',
+    startedAt: options.at,
+    variables: { ...Object.fromEntries(root.dataNames.map((n) => [n, null])), ...(options.variables ?? {}) },
+    seq: 0,
+    nodes: {},
+    subscriptions: {},
+    compensations: {},
+    incidents: {},
+  };
+  const ctx = createContext(deployment, state, options.at);
+  const start = options.startEventId ? process.nodes[options.startEventId] : undefined;
+  if (options.startEventId && !start) {
+    throw new PipelaneError('BAD_REQUEST', `process "${process.id}" has no element "${options.startEventId}" to start at.`, { elementId: options.startEventId });
+  }
+  if (!start) startScope(ctx, null);
+  else {
+    subscribeEventSubProcesses(ctx, null, process.id, process.id);
+    if (start.type === 'receiveTask') completeActivity(ctx, createNode(ctx, { processId: process.id, elementId: start.id, parent: null }));
+    else enqueue(ctx, { processId: process.id, elementId: start.id, parent: null });
+  }
+  drain(ctx);
+  return { state: ctx.state, commands: ctx.commands };
+}
+
+/** The engine: one event in, the new state and the commands it implies out. Pure. */
+export function step(deployment: DeploymentModel, previous: InstanceState, event: EngineEvent): StepResult {
+  const ctx = createContext(deployment, structuredClone(previous), event.at);
+  if (ctx.state.status === 'running') {
+    apply(ctx, event);
+    drain(ctx);
+  }
+  return { state: ctx.state, commands: ctx.commands };
+}
+
+function apply(ctx: StepContext, event: EngineEvent): void {
+  const nodes = Object.values(ctx.state.nodes);
+  const subs = Object.values(ctx.state.subscriptions);
+  switch (event.type) {
+    case 'jobCompleted': {
+      const node = nodes.find((n) => n.jobId === event.jobId && !n.incident);
+      if (!node) return;
+      delete node.jobId;
+      completeActivity(ctx, node, event.variables);
+      return;
+    }
+    case 'jobFailed': {
+      const node = nodes.find((n) => n.jobId === event.jobId && !n.incident);
+      if (!node) return;
+      if (event.errorCode !== undefined) {
+        delete node.jobId;
+        throwError(ctx, node, event.errorCode, event.message);
+      } else raiseIncident(ctx, node, event.message, 'job');
+      return;
+    }
+    case 'timerDue': {
+      const sub = subs.find((s) => s.trigger.type === 'timer' && s.trigger.timerId === event.timerId);
+      if (sub) triggerSubscription(ctx, sub, undefined);
+      return;
+    }
+    case 'messageReceived': {
+      const sub = event.subscriptionId !== undefined
+        ? ctx.state.subscriptions[event.subscriptionId]
+        : subs.find((s) => s.trigger.type === 'message' && s.trigger.name === event.name
+            && (event.correlationKey === undefined || s.trigger.correlationKey === undefined || s.trigger.correlationKey === event.correlationKey));
+      if (sub) triggerSubscription(ctx, sub, event.variables);
+      return;
+    }
+    case 'signal':
+      for (const sub of subs) {
+        if (sub.trigger.type === 'signal' && sub.trigger.name === event.name && ctx.state.subscriptions[sub.id]) triggerSubscription(ctx, sub, event.variables);
+      }
+      return;
+    case 'taskCompleted': {
+      const node = nodes.find((n) => n.taskId === event.taskId);
+      if (!node) throw new PipelaneError('TASK_NOT_FOUND', `instance ${ctx.state.id} has no open task ${event.taskId}.`);
+      delete node.taskId;
+      completeActivity(ctx, node, event.variables);
+      return;
+    }
+    case 'setVariables':
+      setVariables(ctx, null, event.variables);
+      return;
+    case 'retry':
+      retry(ctx, event.incidentId);
+      return;
+    case 'cancel':
+      completeInstance(ctx, 'cancelled', event.reason ? { message: event.reason } : undefined);
+      return;
+  }
+}
+
+/** Retrying an incident runs its job again, or lets the token enter its element again. */
+function retry(ctx: StepContext, incidentId: string): void {
+  const incident = ctx.state.incidents[incidentId];
+  if (!incident) throw new PipelaneError('CONFLICT', `instance ${ctx.state.id} has no open incident ${incidentId}.`);
+  const node: NodeInstance | undefined = ctx.state.nodes[incident.nodeId];
+  delete ctx.state.incidents[incidentId];
+  if (!node) return;
+  delete node.incident;
+  if (incident.retry === 'job') {
+    runJob(ctx, node, nodeElement(ctx, node), (node.attempt ?? 1) + 1);
+    return;
+  }
+  const { processId, elementId, parent } = node;
+  removeNode(ctx, node);
+  enqueue(ctx, { processId, elementId, parent });
+}
