@@ -49,7 +49,7 @@ export function startInstance(deployment: DeploymentModel, options: StartOptions
     else enqueue(ctx, { processId: process.id, elementId: start.id, parent: null });
   }
   drain(ctx);
-  return { state: ctx.state, commands: ctx.commands };
+  return { state: ctx.state, commands: compact(ctx.commands) };
 }
 
 /** The engine: one event in, the new state and the commands it implies out. Pure. */
@@ -59,7 +59,32 @@ export function step(deployment: DeploymentModel, previous: InstanceState, event
     apply(ctx, event);
     drain(ctx);
   }
-  return { state: ctx.state, commands: ctx.commands };
+  return { state: ctx.state, commands: compact(ctx.commands) };
+}
+
+/**
+ * A job, timer or user task that one step both opened and withdrew never
+ * reaches the runtime: neither command is emitted.
+ */
+function compact(commands: Command[]): Command[] {
+  const opened = new Set<string>();
+  for (const c of commands) {
+    if (c.type === 'runJob') opened.add(`job:${c.jobId}`);
+    if (c.type === 'setTimer') opened.add(`timer:${c.timerId}`);
+    if (c.type === 'openUserTask') opened.add(`task:${c.taskId}`);
+  }
+  const withdrawn = new Set<string>();
+  for (const c of commands) {
+    const key = c.type === 'cancelJob' ? `job:${c.jobId}` : c.type === 'cancelTimer' ? `timer:${c.timerId}` : c.type === 'closeUserTask' ? `task:${c.taskId}` : undefined;
+    if (key && opened.has(key)) withdrawn.add(key);
+  }
+  if (withdrawn.size === 0) return commands;
+  return commands.filter((c) => {
+    const key = c.type === 'runJob' || c.type === 'cancelJob' ? `job:${c.jobId}`
+      : c.type === 'setTimer' || c.type === 'cancelTimer' ? `timer:${c.timerId}`
+      : c.type === 'openUserTask' || c.type === 'closeUserTask' ? `task:${c.taskId}` : undefined;
+    return key === undefined || !withdrawn.has(key);
+  });
 }
 
 function apply(ctx: StepContext, event: EngineEvent): void {

@@ -5,6 +5,7 @@ import { cancelNode, leave, scopeMaybeDone } from './flow.js';
 import { completeInstance } from './instance.js';
 import { isIteration } from './loops.js';
 import type { NodeInstance } from './state.js';
+import { setVariables } from './variables.js';
 
 type Catcher =
   | { kind: 'boundary'; host: NodeInstance; boundary: FlowNode }
@@ -82,6 +83,7 @@ function catchWith(ctx: StepContext, catcher: Catcher, alwaysInterrupts: boolean
   const { host, boundary } = catcher;
   const parent = host.parent;
   if (alwaysInterrupts || boundary.cancelActivity) cancelNode(ctx, host);
+  setVariables(ctx, parent, variables);
   const node = createNode(ctx, { processId: host.processId, elementId: boundary.id, parent });
   leave(ctx, node);
 }
