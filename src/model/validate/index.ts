@@ -1,0 +1,25 @@
+import type { Diagnostic } from '../diagnostic.js';
+import type { ParsedBpmn } from '../parse.js';
+import { createContext, type RuleContext } from './context.js';
+import { checkIds } from './ids.js';
+import { reinterpretParseDiagnostics } from './parse-findings.js';
+import { checkReferences } from './references.js';
+
+/** The rule modules, one per BPMN concept, in the order their findings are listed. */
+const MODULES: readonly ((ctx: RuleContext) => void)[] = [
+  checkIds,
+  checkReferences,
+];
+
+/**
+ * Checks a parsed model against the constraints of the BPMN 2.0
+ * specification (as catalogued by BPMNspector) and returns every finding,
+ * including the parser's own, reinterpreted where the parser's wording hides
+ * a rule (a duplicate id is EXT002, not an unknown element).
+ */
+export function validateModel(parsed: ParsedBpmn, parseDiagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const diagnostics = reinterpretParseDiagnostics(parsed, parseDiagnostics);
+  const ctx = createContext(parsed, diagnostics);
+  for (const check of MODULES) check(ctx);
+  return diagnostics;
+}
