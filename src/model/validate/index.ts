@@ -1,6 +1,9 @@
 import type { Diagnostic } from '../diagnostic.js';
 import type { ParsedBpmn } from '../parse.js';
+import { checkArtifacts } from './artifacts.js';
 import { createContext, type RuleContext } from './context.js';
+import { checkFlows } from './flows.js';
+import { checkGateways } from './gateways.js';
 import { checkIds } from './ids.js';
 import { reinterpretParseDiagnostics } from './parse-findings.js';
 import { checkReferences } from './references.js';
@@ -9,6 +12,9 @@ import { checkReferences } from './references.js';
 const MODULES: readonly ((ctx: RuleContext) => void)[] = [
   checkIds,
   checkReferences,
+  checkFlows,
+  checkArtifacts,
+  checkGateways,
 ];
 
 /**
