@@ -193,6 +193,7 @@ export class DockerContainerRunner implements ContainerRunner {
     const onAbort = () => void cancel();
     this.following.set(watch.jobId, { cancel });
     signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) onAbort(); // aborted while the container was being created
     const timer = state.running
       ? setTimeout(() => {
           flags.timedOut = true;
