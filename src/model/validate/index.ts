@@ -2,6 +2,7 @@ import type { Diagnostic } from '../diagnostic.js';
 import type { ParsedBpmn } from '../parse.js';
 import { checkArtifacts } from './artifacts.js';
 import { createContext, type RuleContext } from './context.js';
+import { checkData } from './data.js';
 import { checkFlows } from './flows.js';
 import { checkGateways } from './gateways.js';
 import { checkIds } from './ids.js';
@@ -15,6 +16,7 @@ const MODULES: readonly ((ctx: RuleContext) => void)[] = [
   checkFlows,
   checkArtifacts,
   checkGateways,
+  checkData,
 ];
 
 /**
