@@ -3,11 +3,15 @@ import type { ParsedBpmn } from '../parse.js';
 import { checkArtifacts } from './artifacts.js';
 import { createContext, type RuleContext } from './context.js';
 import { checkData } from './data.js';
+import { checkEventData } from './event-data.js';
+import { checkEventDefinitions } from './event-definitions.js';
 import { checkFlows } from './flows.js';
 import { checkGateways } from './gateways.js';
 import { checkIds } from './ids.js';
+import { checkIntermediateEvents } from './intermediate-events.js';
 import { reinterpretParseDiagnostics } from './parse-findings.js';
 import { checkReferences } from './references.js';
+import { checkStartAndEndEvents } from './start-end-events.js';
 
 /** The rule modules, one per BPMN concept, in the order their findings are listed. */
 const MODULES: readonly ((ctx: RuleContext) => void)[] = [
@@ -16,6 +20,10 @@ const MODULES: readonly ((ctx: RuleContext) => void)[] = [
   checkFlows,
   checkArtifacts,
   checkGateways,
+  checkStartAndEndEvents,
+  checkEventDefinitions,
+  checkIntermediateEvents,
+  checkEventData,
   checkData,
 ];
 
