@@ -1,6 +1,8 @@
 import type { Diagnostic } from '../diagnostic.js';
 import type { ParsedBpmn } from '../parse.js';
+import { checkActivities } from './activities.js';
 import { checkArtifacts } from './artifacts.js';
+import { checkCallActivities } from './calls.js';
 import { createContext, type RuleContext } from './context.js';
 import { checkData } from './data.js';
 import { checkEventData } from './event-data.js';
@@ -9,7 +11,9 @@ import { checkFlows } from './flows.js';
 import { checkGateways } from './gateways.js';
 import { checkIds } from './ids.js';
 import { checkIntermediateEvents } from './intermediate-events.js';
+import { checkMessaging } from './messaging.js';
 import { reinterpretParseDiagnostics } from './parse-findings.js';
+import { checkProcesses } from './processes.js';
 import { checkReferences } from './references.js';
 import { checkStartAndEndEvents } from './start-end-events.js';
 
@@ -24,6 +28,10 @@ const MODULES: readonly ((ctx: RuleContext) => void)[] = [
   checkEventDefinitions,
   checkIntermediateEvents,
   checkEventData,
+  checkActivities,
+  checkMessaging,
+  checkCallActivities,
+  checkProcesses,
   checkData,
 ];
 
