@@ -7,6 +7,7 @@ import { createContext, type RuleContext } from './context.js';
 import { checkData } from './data.js';
 import { checkEventData } from './event-data.js';
 import { checkEventDefinitions } from './event-definitions.js';
+import { checkExpressions } from './expressions.js';
 import { checkFlows } from './flows.js';
 import { checkGateways } from './gateways.js';
 import { checkIds } from './ids.js';
@@ -16,6 +17,7 @@ import { reinterpretParseDiagnostics } from './parse-findings.js';
 import { checkProcesses } from './processes.js';
 import { checkReferences } from './references.js';
 import { checkStartAndEndEvents } from './start-end-events.js';
+import { checkTimers } from './timers.js';
 
 /** The rule modules, one per BPMN concept, in the order their findings are listed. */
 const MODULES: readonly ((ctx: RuleContext) => void)[] = [
@@ -33,6 +35,8 @@ const MODULES: readonly ((ctx: RuleContext) => void)[] = [
   checkCallActivities,
   checkProcesses,
   checkData,
+  checkExpressions,
+  checkTimers,
 ];
 
 /**
