@@ -3,6 +3,7 @@ import type { ParsedBpmn } from '../parse.js';
 import { checkActivities } from './activities.js';
 import { checkArtifacts } from './artifacts.js';
 import { checkCallActivities } from './calls.js';
+import { checkCollaborations } from './collaboration.js';
 import { createContext, type RuleContext } from './context.js';
 import { checkData } from './data.js';
 import { checkEventData } from './event-data.js';
@@ -12,6 +13,7 @@ import { checkFlows } from './flows.js';
 import { checkGateways } from './gateways.js';
 import { checkIds } from './ids.js';
 import { checkIntermediateEvents } from './intermediate-events.js';
+import { checkMessageFlows } from './message-flows.js';
 import { checkMessaging } from './messaging.js';
 import { reinterpretParseDiagnostics } from './parse-findings.js';
 import { checkProcesses } from './processes.js';
@@ -37,6 +39,8 @@ const MODULES: readonly ((ctx: RuleContext) => void)[] = [
   checkData,
   checkExpressions,
   checkTimers,
+  checkMessageFlows,
+  checkCollaborations,
 ];
 
 /**
