@@ -4,7 +4,7 @@
  * and an index of job logs. Synchronous on purpose: one engine step commits
  * in one `transaction()` (state, commands and history together).
  */
-import type { Command } from '../engine/commands.js';
+import type { Command, RunJob } from '../engine/commands.js';
 import type { InstanceState, InstanceStatus } from '../engine/state.js';
 import type { DeploymentModel } from '../model/process-model.js';
 import type { Sidecar } from '../model/sidecar.js';
@@ -81,6 +81,8 @@ export interface JobRecord {
   message?: string;
   /** The last log line's timestamp stored, so a re-attach skips what is already there. */
   lastLogAt?: string;
+  /** The engine's command, as the job was asked for (what to run, with which variables). */
+  command?: RunJob;
 }
 
 export interface TimerRecord {
@@ -142,6 +144,7 @@ export interface Store {
   listJobs(filter: { instanceId?: string; state?: JobState }): JobRecord[];
 
   putTimer(timer: TimerRecord): void;
+  getTimer(id: string): TimerRecord | undefined;
   deleteTimer(id: string): void;
   /** Timers due at or before `at`, earliest first. */
   dueTimers(at: number, limit: number): TimerRecord[];

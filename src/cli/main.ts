@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+import { Command, Option } from 'commander';
+import { toError } from '../errors.js';
+import { runCommand } from './run.js';
+import { validateCommand } from './validate.js';
+import { registerClientCommands } from './client-commands.js';
+import { collect } from './vars.js';
+
+const out = (text: string) => process.stdout.write(`${text}\n`);
+const err = (text: string) => process.stderr.write(`${text}\n`);
+
+/** Runs a command; a PipelaneError becomes its message and its exit code, never a stack trace. */
+export async function guard(action: () => Promise<number>): Promise<void> {
+  try {
+    process.exitCode = await action();
+  } catch (e) {
+    const error = toError(e);
+    err(`pipelane: ${error.message}`);
+    if (error.code === 'INTERNAL' && error.cause instanceof Error && error.cause.stack) err(error.cause.stack);
+    process.exitCode = error.exitCode;
+  }
+}
+
+export function buildProgram(): Command {
+  const program = new Command('pipelane')
+    .description('Git-native BPMN 2.0 pipelines: validate, plan and run models whose script tasks run in Docker.')
+    .showHelpAfterError()
+    .exitOverride((e) => {
+      // commander's own usage errors exit 2, like other Unix tools.
+      process.exit(e.exitCode === 0 ? 0 : 2);
+    });
+
+  program
+    .command('validate')
+    .description('load and validate models and sidecars; exit 1 on errors')
+    .argument('[paths...]', '.bpmn files or directories (default: the current directory)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'github']).default('text'))
+    .option('--repo <dir>', 'repository root that script paths are resolved against', '.')
+    .action((paths: string[], opts: { format: 'text' | 'json' | 'github'; repo: string }) => guard(() => validateCommand(paths, opts, out)));
+
+  program
+    .command('run')
+    .description('run one instance in the foreground to its end; exit 0 when it completed')
+    .argument('<file>', 'the .bpmn file')
+    .option('--process <id>', 'the process to start, when the file has several')
+    .option('--var <name=value>', 'a start variable (repeatable); JSON values are parsed', collect, [])
+    .option('--vars-file <file>', 'a JSON file with one object of start variables')
+    .option('--data-dir <dir>', 'where the database, logs and workspaces live (default .pipelane)')
+    .option('--repo <dir>', 'repository root (default: the enclosing git repository)')
+    .option('--json', 'print the final state as JSON')
+    .action((file: string, opts: { process?: string; var: string[]; varsFile?: string; dataDir?: string; repo?: string; json?: boolean }) =>
+      guard(() =>
+        runCommand(file, opts, {
+          out,
+          err,
+          ...(process.stdin.isTTY ? { terminal: { input: process.stdin, output: process.stdout } } : {}),
+        }),
+      ),
+    );
+
+  registerClientCommands(program, { out, err, guard });
+  return program;
+}
+
+await buildProgram().parseAsync(process.argv);

@@ -1,0 +1,46 @@
+import { join } from 'node:path';
+import { DockerContainerRunner } from '../adapters/docker/index.js';
+import { openSqliteStore } from '../adapters/sqlite/index.js';
+import { systemClock } from '../adapters/system-clock.js';
+import type { CompiledConfig } from '../config/config.js';
+import type { ModelFile } from '../gitops/discover.js';
+import type { DeploymentRecord, Store } from '../ports/store.js';
+import { JobLogStore } from '../runtime/job-logs.js';
+import { Runtime } from '../runtime/runtime.js';
+
+/** The composition root: the runtime on the embedded defaults (SQLite, the local Docker engine). */
+export function openRuntime(config: CompiledConfig, store: Store = openSqliteStore(config.dataDir)): Runtime {
+  return new Runtime({
+    store,
+    runner: new DockerContainerRunner(config.dockerHost ? { dockerHost: config.dockerHost } : {}),
+    clock: systemClock,
+    logs: new JobLogStore({ dir: join(config.dataDir, 'logs') }),
+    workspacesDir: join(config.dataDir, 'workspaces'),
+    concurrency: config.concurrency,
+    secrets: config.secrets,
+  });
+}
+
+/**
+ * Deploys a loaded model file as the active version of its file: the same
+ * content keeps its version id; other versions of the file stop taking new
+ * starts (their running instances finish).
+ */
+export function deployModelFile(store: Store, repoDir: string, file: ModelFile, at: number, commit?: string): DeploymentRecord {
+  if (!file.model) throw new Error(`${file.file} has errors and cannot be deployed`);
+  const id = `${file.file}@${file.hash.slice(0, 12)}`;
+  const existing = store.getDeployment(id);
+  store.transaction(() => {
+    for (const other of store.listDeployments({ activeOnly: true })) {
+      if (other.file === file.file && other.id !== id) store.setDeploymentActive(other.id, false);
+    }
+    if (existing) store.setDeploymentActive(id, true);
+    else {
+      store.putDeployment({
+        id, file: file.file, hash: file.hash, ...(commit ? { commit } : {}), processIds: Object.keys(file.model!.processes),
+        model: file.model!, ...(file.sidecar ? { sidecar: file.sidecar } : {}), repoDir, deployedAt: at, active: true,
+      });
+    }
+  });
+  return store.getDeployment(id)!;
+}

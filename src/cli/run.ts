@@ -1,0 +1,131 @@
+import { dirname, relative, resolve, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline/promises';
+import { completeUserTask } from '../approvals/complete-task.js';
+import { loadConfig } from '../config/config.js';
+import { PipelaneError } from '../errors.js';
+import { loadModelFile } from '../gitops/discover.js';
+import type { RuntimeActivity } from '../runtime/activity.js';
+import { deployModelFile, openRuntime } from './open-runtime.js';
+import { formatDiagnostics } from './diagnostics-format.js';
+import { parseVars, readVarsFile } from './vars.js';
+import { progressLine } from './progress.js';
+
+export interface RunOptions {
+  process?: string;
+  var: string[];
+  varsFile?: string;
+  dataDir?: string;
+  repo?: string;
+  json?: boolean;
+}
+
+export interface RunIO {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  /** A terminal to ask a person on, when there is one. */
+  terminal?: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream };
+}
+
+/**
+ * `pipelane run FILE.bpmn`: one instance in the foreground, to its end.
+ * Exit 0 when it completed; 1 when it failed or stopped at an incident.
+ */
+export async function runCommand(file: string, options: RunOptions, io: RunIO): Promise<number> {
+  const absolute = resolve(file);
+  if (!existsSync(absolute)) throw new PipelaneError('MODEL_NOT_FOUND', `${file} does not exist.`);
+  const repoDir = resolve(options.repo ?? findRepoRoot(dirname(absolute)));
+  const variables = { ...(options.varsFile ? readVarsFile(options.varsFile) : {}), ...parseVars(options.var) };
+  const loaded = await loadModelFile(repoDir, relative(repoDir, absolute).split(sep).join('/'));
+  if (loaded.diagnostics.length > 0) io.err(formatDiagnostics(loaded.diagnostics, 'text'));
+  if (!loaded.model) return 1;
+  const processId = chooseProcess(loaded.model.processes, options.process, file);
+
+  const config = loadConfig(options.dataDir ? { dataDir: options.dataDir } : {});
+  const runtime = openRuntime(config);
+  const { store } = runtime;
+  const deployment = deployModelFile(store, repoDir, loaded, runtime.now());
+  let instanceId = '';
+  const ended = new Promise<'ended' | 'incident'>((resolveEnd) => {
+    runtime.onActivity((activity) => {
+      if (activity.instanceId !== instanceId && instanceId !== '') return;
+      if (!options.json) {
+        const line = progressLine(activity);
+        if (line) io.out(line);
+      }
+      if (activity.kind === 'userTaskOpened') void askPerson(activity, runtime.store, io, config.dataDir, () => runtime.applyOutbox());
+      if (activity.kind === 'instanceEnded') resolveEnd('ended');
+      if (activity.kind === 'incident') resolveEnd('incident');
+    });
+  });
+  // Another shell may complete a task against the same data directory: its commands land in the outbox.
+  const poll = setInterval(() => runtime.applyOutbox(), 500);
+  try {
+    instanceId = runtime.start({ processId, deploymentId: deployment.id, variables, actor: 'cli' });
+    const how = await ended;
+    const instance = store.getInstance(instanceId)!;
+    const incidents = Object.values(instance.state.incidents);
+    const summary = { id: instanceId, process: processId, state: instance.status, variables: instance.state.variables, incidents, ...(instance.state.error ? { error: instance.state.error } : {}) };
+    if (options.json) io.out(JSON.stringify(summary, null, 2));
+    else {
+      io.out(`\n${processId} ${how === 'incident' ? 'stopped at an incident' : instance.status} (instance ${instanceId})`);
+      if (instance.state.error) io.out(`error: ${instance.state.error.code ?? ''} ${instance.state.error.message}`.trim());
+      io.out(`variables: ${JSON.stringify(instance.state.variables, null, 2)}`);
+      if (how === 'incident') io.out(`Fix the cause, then: pipelane retry ${instanceId} --data-dir ${config.dataDir}`);
+    }
+    return how === 'ended' && instance.status === 'completed' ? 0 : 1;
+  } finally {
+    clearInterval(poll);
+    runtime.stop();
+    store.close();
+  }
+}
+
+function chooseProcess(processes: Record<string, { isExecutable: boolean }>, wanted: string | undefined, file: string): string {
+  const ids = Object.keys(processes);
+  if (wanted !== undefined) {
+    if (!processes[wanted]) throw new PipelaneError('PROCESS_NOT_FOUND', `${file} has no process "${wanted}"; it has ${ids.join(', ')}.`);
+    return wanted;
+  }
+  const executable = ids.filter((id) => processes[id]!.isExecutable);
+  if (executable.length === 1) return executable[0]!;
+  throw new PipelaneError('BAD_REQUEST', `${file} has ${executable.length} executable processes (${executable.join(', ')}); choose one with --process ID.`);
+}
+
+/** The nearest enclosing git repository, else the model's own directory. */
+function findRepoRoot(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(resolve(dir, '.git')) || existsSync(resolve(dir, 'pipelane.yaml'))) return dir;
+    if (dirname(dir) === dir) return start;
+  }
+}
+
+/** On a terminal, asks for the task's variables; otherwise says how to complete it from another shell. */
+async function askPerson(
+  activity: Extract<RuntimeActivity, { kind: 'userTaskOpened' }>,
+  store: Parameters<typeof completeUserTask>[0],
+  io: RunIO,
+  dataDir: string,
+  apply: () => void,
+): Promise<void> {
+  if (!io.terminal) {
+    io.out(`  complete it from another shell: pipelane tasks complete ${activity.taskId} --var approved=true --data-dir ${dataDir}`);
+    return;
+  }
+  const rl = createInterface({ input: io.terminal.input, output: io.terminal.output, terminal: false });
+  try {
+    io.out(`  ${activity.name ?? activity.elementId}: enter variables as name=value, one per line; an empty line completes the task.`);
+    const pairs: string[] = [];
+    for (;;) {
+      const line = (await rl.question('  > ')).trim();
+      if (line === '') break;
+      pairs.push(line);
+    }
+    completeUserTask(store, activity.taskId, parseVars(pairs), 'cli', Date.now());
+    apply();
+  } catch (err) {
+    io.err(err instanceof Error ? err.message : String(err));
+  } finally {
+    rl.close();
+  }
+}

@@ -1,0 +1,54 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { PipelaneError } from '../errors.js';
+
+/**
+ * Settings as they come in (command-line flags); `loadConfig` merges them
+ * with the environment and checks them into one frozen CompiledConfig. This
+ * is the only place that reads `process.env`.
+ */
+export interface PipelaneOptions {
+  dataDir?: string;
+  dockerHost?: string;
+  concurrency?: number;
+  host?: string;
+  port?: number;
+  tokens?: string[];
+  logLevel?: string;
+}
+
+const schema = z.object({
+  dataDir: z.string().min(1),
+  dockerHost: z.string().min(1).optional(),
+  concurrency: z.number().int().min(1).max(256),
+  host: z.string().min(1),
+  port: z.number().int().min(0).max(65535),
+  tokens: z.array(z.string().min(16, 'a token must have at least 16 characters')),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+});
+
+export type CompiledConfig = Readonly<z.output<typeof schema>> & {
+  /** The daemon's environment: sidecars name secrets to take from it. */
+  readonly secrets: Readonly<Record<string, string | undefined>>;
+};
+
+export const DEFAULTS = { dataDir: '.pipelane', concurrency: 4, host: '127.0.0.1', port: 8080, logLevel: 'info' } as const;
+
+export function loadConfig(flags: PipelaneOptions = {}, env: NodeJS.ProcessEnv = process.env): CompiledConfig {
+  const number = (value: string | undefined) => (value === undefined || value === '' ? undefined : Number(value));
+  const merged = {
+    dataDir: resolve(flags.dataDir ?? env['PIPELANE_DATA_DIR'] ?? DEFAULTS.dataDir),
+    dockerHost: flags.dockerHost ?? (env['DOCKER_HOST'] || undefined),
+    concurrency: flags.concurrency ?? number(env['PIPELANE_CONCURRENCY']) ?? DEFAULTS.concurrency,
+    host: flags.host ?? env['PIPELANE_HOST'] ?? DEFAULTS.host,
+    port: flags.port ?? number(env['PIPELANE_PORT']) ?? DEFAULTS.port,
+    tokens: flags.tokens ?? (env['PIPELANE_TOKENS'] ?? '').split(',').map((t) => t.trim()).filter(Boolean),
+    logLevel: flags.logLevel ?? env['PIPELANE_LOG_LEVEL'] ?? DEFAULTS.logLevel,
+  };
+  const parsed = schema.safeParse(Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new PipelaneError('CONFIG_INVALID', `the configuration is invalid: ${problems}.`);
+  }
+  return Object.freeze({ ...parsed.data, secrets: Object.freeze({ ...env }) });
+}

@@ -1,0 +1,14 @@
+import type { JobOutcome, LogLine } from '../ports/container-runner.js';
+import type { InstanceStatus } from '../engine/state.js';
+
+/** What the runtime reports as it works: the CLI prints it, the HTTP layer streams it. */
+export type RuntimeActivity =
+  | { kind: 'instanceStarted'; instanceId: string; processId: string; deploymentId: string }
+  | { kind: 'jobStarted'; instanceId: string; jobId: string; elementId: string; attempt: number }
+  | { kind: 'jobFinished'; instanceId: string; jobId: string; elementId: string; attempt: number; outcome: JobOutcome; durationMs: number; willRetry: boolean }
+  | { kind: 'log'; instanceId: string; jobId: string; elementId: string; line: LogLine }
+  | { kind: 'userTaskOpened'; instanceId: string; taskId: string; elementId: string; name?: string }
+  | { kind: 'incident'; instanceId: string; incidentId: string; elementId: string; message: string }
+  | { kind: 'instanceEnded'; instanceId: string; status: InstanceStatus; error?: { code?: string; message: string } };
+
+export type ActivityListener = (activity: RuntimeActivity) => void;

@@ -1,0 +1,224 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RunJob } from '../engine/commands.js';
+import { toError } from '../errors.js';
+import { resolveScriptSource } from '../model/script-source.js';
+import { resolveTaskRuntime, type TaskRuntime } from '../model/task-runtime.js';
+import { isRetryableFailure, type JobOutcome, type LogLine, type ScriptJob } from '../ports/container-runner.js';
+import type { DeploymentRecord, JobRecord } from '../ports/store.js';
+import type { Runtime } from './runtime.js';
+
+type RetryPolicy = TaskRuntime['retries'];
+
+type Prepared =
+  | { kind: 'container'; job: ScriptJob; retries: RetryPolicy }
+  | { kind: 'passThrough' }
+  | { kind: 'refused'; message: string };
+
+/**
+ * Runs the jobs the engine asks for: script tasks in containers, up to
+ * `concurrency` at once; failures retried as the sidecar says, then handed
+ * to the engine (which raises an incident). A BPMN error is never retried.
+ */
+export class JobExecutor {
+  private readonly queue: string[] = [];
+  private readonly running = new Map<string, AbortController>();
+  private stopped = false;
+
+  constructor(private readonly runtime: Runtime) {}
+
+  get active(): number {
+    return this.running.size;
+  }
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  enqueue(jobId: string): void {
+    if (this.stopped || this.queue.includes(jobId) || this.running.has(jobId)) return;
+    this.queue.push(jobId);
+    this.pump();
+  }
+
+  cancel(jobId: string): void {
+    const index = this.queue.indexOf(jobId);
+    if (index >= 0) this.queue.splice(index, 1);
+    const controller = this.running.get(jobId);
+    if (controller) controller.abort();
+    else void this.runtime.options.runner.cancel(jobId).catch(() => undefined);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.queue.length = 0;
+  }
+
+  /** Jobs that were running when the daemon died are re-attached; queued ones start. */
+  async recover(): Promise<void> {
+    const { store, runner } = this.runtime.options;
+    for (const job of store.listJobs({ state: 'running' })) {
+      const controller = new AbortController();
+      this.running.set(job.id, controller);
+      const onLog = this.logger(job);
+      const reattached = runner
+        .reattach(job.id, onLog, job.lastLogAt ? { logsAfter: job.lastLogAt } : {})
+        .catch((err: unknown) => ({ kind: 'failed', reason: 'engine-unreachable', message: toError(err).message }) as JobOutcome);
+      void reattached.then((outcome) => {
+        this.running.delete(job.id);
+        if (outcome === undefined) {
+          // No container: the job never started (or its container vanished). Run it now.
+          store.putJob({ ...job, state: 'queued' });
+          this.enqueue(job.id);
+        } else this.finish(job, outcome, undefined);
+        this.pump();
+      });
+    }
+    for (const job of store.listJobs({ state: 'queued' })) {
+      if (!store.getTimer(`retry:${job.id}`)) this.enqueue(job.id);
+    }
+  }
+
+  private pump(): void {
+    const { concurrency } = this.runtime.options;
+    while (!this.stopped && this.running.size < concurrency && this.queue.length > 0) {
+      const jobId = this.queue.shift()!;
+      const controller = new AbortController();
+      this.running.set(jobId, controller);
+      void this.execute(jobId, controller).finally(() => {
+        this.running.delete(jobId);
+        this.pump();
+      });
+    }
+  }
+
+  private async execute(jobId: string, controller: AbortController): Promise<void> {
+    const { store, runner, logs } = this.runtime.options;
+    const job = store.getJob(jobId);
+    if (!job || job.state !== 'queued' || !job.command) return;
+    const instance = store.getInstance(job.instanceId);
+    if (!instance || instance.status !== 'running') return;
+    const prepared = await this.prepare(this.runtime.deploymentOf(instance), job, job.command);
+    if (prepared.kind === 'passThrough') {
+      this.finish(job, { kind: 'completed', output: {} }, undefined);
+      return;
+    }
+    if (prepared.kind === 'refused') {
+      this.finish(job, { kind: 'failed', reason: 'engine-error', message: prepared.message }, undefined);
+      return;
+    }
+    const startedAt = this.runtime.now();
+    const runningJob: JobRecord = { ...job, state: 'running', startedAt };
+    store.putJob(runningJob);
+    this.runtime.emit({ kind: 'jobStarted', instanceId: job.instanceId, jobId, elementId: job.elementId, attempt: job.attempt });
+    const writer = logs.open(jobId);
+    let outcome: JobOutcome;
+    try {
+      outcome = await runner.run(prepared.job, (line) => {
+        writer.append(line);
+        this.runtime.emit({ kind: 'log', instanceId: job.instanceId, jobId, elementId: job.elementId, line });
+      }, controller.signal);
+    } catch (err) {
+      outcome = { kind: 'failed', reason: 'engine-error', message: toError(err).message };
+    } finally {
+      writer.close();
+    }
+    if (outcome.kind === 'failed' && outcome.reason === 'cancelled') return;
+    this.finish(runningJob, outcome, prepared.retries);
+  }
+
+  private logger(job: JobRecord): (line: LogLine) => void {
+    const writer = this.runtime.options.logs.open(job.id);
+    return (line) => {
+      writer.append(line);
+      this.runtime.emit({ kind: 'log', instanceId: job.instanceId, jobId: job.id, elementId: job.elementId, line });
+    };
+  }
+
+  /** Records the outcome: a retry after the backoff, or the event the engine is told. */
+  private finish(job: JobRecord, outcome: JobOutcome, retries: RetryPolicy | undefined): void {
+    const { store } = this.runtime;
+    const at = this.runtime.now();
+    const policy = retries ?? this.retryPolicyOf(job);
+    const willRetry = outcome.kind === 'failed' && isRetryableFailure(outcome) && job.attempt <= policy.count && !this.stopped;
+    this.runtime.emit({ kind: 'jobFinished', instanceId: job.instanceId, jobId: job.id, elementId: job.elementId, attempt: job.attempt, outcome, durationMs: at - (job.startedAt ?? at), willRetry });
+    if (willRetry) {
+      const delay = Math.min(policy.backoff.maxMs, policy.backoff.initialMs * policy.backoff.factor ** (job.attempt - 1));
+      store.transaction(() => {
+        store.putJob({ ...job, state: 'queued', attempt: job.attempt + 1, endedAt: at, message: describe(outcome) });
+        store.putTimer({ id: `retry:${job.id}`, instanceId: job.instanceId, dueAt: at + delay, elementId: job.elementId });
+      });
+      this.runtime.timers.refresh();
+      return;
+    }
+    const state = outcome.kind === 'completed' ? 'completed' : 'failed';
+    const record = () => store.putJob({ ...job, state, endedAt: at, message: describe(outcome) });
+    const event =
+      outcome.kind === 'completed'
+        ? { type: 'jobCompleted' as const, at, jobId: job.id, variables: outcome.output }
+        : outcome.kind === 'bpmnError'
+          ? { type: 'jobFailed' as const, at, jobId: job.id, message: outcome.message, errorCode: outcome.code }
+          : { type: 'jobFailed' as const, at, jobId: job.id, message: describe(outcome) };
+    if (!this.runtime.send(job.instanceId, event, 'system', record)) store.transaction(record);
+  }
+
+  private retryPolicyOf(job: JobRecord): RetryPolicy {
+    const instance = this.runtime.store.getInstance(job.instanceId);
+    const sidecar = instance ? this.runtime.store.getDeployment(instance.deploymentId)?.sidecar : undefined;
+    return resolveTaskRuntime(sidecar, job.elementId, 'bash').retries;
+  }
+
+  /** Works out what the job runs: its script and language, image, limits, secrets, workspace. */
+  private async prepare(deployment: DeploymentRecord, job: JobRecord, command: RunJob): Promise<Prepared> {
+    const sidecarScript = deployment.sidecar?.tasks[command.elementId]?.script;
+    if (!command.script && sidecarScript === undefined) return { kind: 'passThrough' };
+    const resolved = await resolveScriptSource(deployment.repoDir, {
+      elementId: command.elementId,
+      bpmnFile: deployment.file,
+      spec: command.script ?? {},
+      ...(deployment.sidecar ? { sidecar: { file: deployment.sidecar.file, script: sidecarScript } } : {}),
+    });
+    if (!resolved.ok) return { kind: 'refused', message: resolved.diagnostics.map((d) => `${d.message} ${d.fix}`).join(' ') };
+    const taskRuntime = resolveTaskRuntime(deployment.sidecar, command.elementId, resolved.value.language);
+    const secrets: Record<string, string> = {};
+    for (const name of taskRuntime.secretNames) {
+      const value = this.runtime.options.secrets[name];
+      if (value === undefined) return { kind: 'refused', message: `the secret ${name} named by the sidecar of ${deployment.file} is not set in the daemon's environment.` };
+      secrets[name] = value;
+    }
+    const workspaceDir = join(this.runtime.options.workspacesDir, job.instanceId);
+    await mkdir(workspaceDir, { recursive: true });
+    const { secretNames: _names, retries, ...settings } = taskRuntime;
+    return {
+      kind: 'container',
+      retries,
+      job: {
+        jobId: job.id,
+        instanceId: job.instanceId,
+        processId: command.processId,
+        elementId: command.elementId,
+        attempt: job.attempt,
+        language: resolved.value.language,
+        script: resolved.value.script,
+        variables: command.variables,
+        workspaceDir,
+        repoDir: deployment.repoDir,
+        runtime: { ...settings, secrets },
+      },
+    };
+  }
+}
+
+/** An outcome in a few words, for the job record and the incident. */
+export function describe(outcome: JobOutcome): string {
+  switch (outcome.kind) {
+    case 'completed':
+      return 'completed';
+    case 'bpmnError':
+      return `BPMN error ${outcome.code}: ${outcome.message}`;
+    case 'failed': {
+      const tail = outcome.stderrTail?.length ? `\n${outcome.stderrTail.join('\n')}` : '';
+      return `${outcome.message}${tail}`;
+    }
+  }
+}
