@@ -71,7 +71,7 @@ function hasZeebeLoop(loop: ModdleElement): boolean {
 }
 
 /** Script languages known by name to Pipelane or to the engines models come from. */
-const SCRIPT_LANGUAGES = new Set(['python', 'python3', 'r', 'bash', 'sh', 'javascript', 'js', 'ecmascript', 'groovy', 'juel', 'feel', 'ruby', 'jruby', 'jython', 'powershell']);
+const SCRIPT_LANGUAGES = new Set(['python', 'python3', 'py', 'r', 'bash', 'sh', 'shell', 'javascript', 'js', 'ecmascript', 'groovy', 'juel', 'feel', 'ruby', 'jruby', 'jython', 'powershell']);
 
 /** EXT053, EXT145: a script names its format, as a MIME type. */
 function checkScript(ctx: RuleContext, task: ModdleElement): void {

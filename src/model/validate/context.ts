@@ -2,7 +2,7 @@ import type { ModdleElement } from 'bpmn-moddle';
 import type { Diagnostic, Severity } from '../diagnostic.js';
 import type { ParsedBpmn } from '../parse.js';
 import { findBelow, outlineOf, type SourceOutline, type SourceTag } from './source.js';
-import { ancestorsOf, descendantsOf, labelOf, one, tagOf } from './walk.js';
+import { ancestorsOf, childrenOf, descendantsOf, labelOf, one, tagOf } from './walk.js';
 
 /** One rule violation, before it becomes a diagnostic. */
 export interface Finding {
@@ -50,11 +50,27 @@ export function createContext(parsed: ParsedBpmn, diagnostics: Diagnostic[]): Ru
     if (target) to.set(target, [...(to.get(target) ?? []), flow]);
   }
 
+  /**
+   * An element with an id is found by it. One without is found from its nearest ancestor with an id,
+   * following the tags down (the n-th <inputSet> of the n-th …), or else the first tag of its name.
+   */
   function sourceTagOf(element: ModdleElement): SourceTag | undefined {
     if (element.id !== undefined) return source.byId.get(element.id)?.[0];
-    const anchor = ancestorsOf(element).find((a) => a.id !== undefined);
+    const path: ModdleElement[] = [element];
+    for (const ancestor of ancestorsOf(element)) {
+      if (ancestor.id !== undefined) break;
+      path.unshift(ancestor);
+    }
+    const anchor = path[0]?.$parent;
     const anchorTag = anchor?.id === undefined ? source.tags[0] : source.byId.get(anchor.id)?.[0];
-    return anchorTag === undefined ? undefined : findBelow(anchorTag, tagOf(element));
+    if (anchorTag === undefined) return undefined;
+    let tag: SourceTag | undefined = anchorTag;
+    for (const step of path) {
+      const name = tagOf(step);
+      const siblings = step.$parent === undefined ? [] : childrenOf(step.$parent).filter((c) => tagOf(c) === name);
+      tag = tag?.children.filter((c) => c.local === name)[siblings.indexOf(step)];
+    }
+    return tag ?? findBelow(anchorTag, tagOf(element));
   }
 
   return {

@@ -43,6 +43,8 @@ function mattersForExecution(expression: ModdleElement): boolean {
 /** EXT013: a formal expression has a body. */
 function checkFormalExpression(ctx: RuleContext, expression: ModdleElement): void {
   if ((text(expression, 'body') ?? '').trim() !== '' || !mattersForExecution(expression)) return;
+  // Camunda 7 keeps the body of a script condition in a file of the repository (camunda:resource).
+  if (text(expression, 'resource') !== undefined) return;
   ctx.report({
     rule: 'EXT013',
     element: ownerOf(expression),
