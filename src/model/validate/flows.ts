@@ -20,17 +20,7 @@ export function checkFlows(ctx: RuleContext): void {
     checkEnds(ctx, flow);
     checkListedByEnds(ctx, flow);
     checkBoundaries(ctx, flow);
-    if (flag(flow, 'isImmediate') === false && inExecutableProcess(flow)) {
-      // The specification forbids this in executable processes; some modelers write it on every flow,
-      // and Pipelane moves tokens immediately whatever it says, so it only warns.
-      ctx.report({
-        rule: 'EXT024',
-        severity: 'warning',
-        element: flow,
-        message: 'the sequence flow sets isImmediate="false" in an executable process; Pipelane moves the token immediately anyway.',
-        fix: 'Remove the isImmediate attribute or set it to "true".',
-      });
-    }
+    checkImmediate(ctx, flow);
   }
   checkListedFlows(ctx);
   checkConditionalOnlyFlow(ctx);
@@ -46,7 +36,7 @@ function isEventSubProcess(element: ModdleElement | undefined): boolean {
 
 /** EXT021, EXT022: in a process, only activities, gateways and events (not event sub-processes) are connected. */
 function checkEnds(ctx: RuleContext, flow: ModdleElement): void {
-  if (isA(containerOf(flow), 'bpmn:Choreography')) return;
+  if (isAny(containerOf(flow), ['bpmn:Choreography', 'bpmn:SubChoreography'])) return;
   for (const [end, rule, role] of [
     [one(flow, 'sourceRef'), 'EXT021', 'source'],
     [one(flow, 'targetRef'), 'EXT022', 'target'],
@@ -117,6 +107,21 @@ function checkBoundaries(ctx: RuleContext, flow: ModdleElement): void {
     fix: crossesPool
       ? 'Use a message flow between pools; a sequence flow stays inside one process.'
       : 'Connect elements of the same level: flows into a sub-process end at the sub-process itself and start again at its start event.',
+  });
+}
+
+/**
+ * EXT024: the specification forbids isImmediate="false" in executable processes. Some modelers write it
+ * on every flow, and Pipelane moves tokens immediately whatever it says, so this only warns.
+ */
+function checkImmediate(ctx: RuleContext, flow: ModdleElement): void {
+  if (flag(flow, 'isImmediate') !== false || !inExecutableProcess(flow)) return;
+  ctx.report({
+    rule: 'EXT024',
+    severity: 'warning',
+    element: flow,
+    message: 'the sequence flow sets isImmediate="false" in an executable process; Pipelane moves the token immediately anyway.',
+    fix: 'Remove the isImmediate attribute or set it to "true".',
   });
 }
 
