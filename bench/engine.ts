@@ -21,7 +21,7 @@ import { LOOP_ITERATIONS, modelXml, PARALLEL_BRANCHES, PROCESS_ID, SEQUENCE_TASK
 
 /** Measured seconds per engine per model, split into interleaved rounds. */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
-const ROUNDS = 3;
+const ROUNDS = 6;
 /** bpmn-engine needs some dozens of instances before V8 has optimised it. */
 const WARMUP_SECONDS = Math.min(1.5, SECONDS / 2);
 /** The target of issue 2: Pipelane at least this many times bpmn-engine's throughput. */
