@@ -1,0 +1,106 @@
+/** User tasks: what a person is asked to do, with its assignment and form. */
+import type { UserTaskRecord, UserTaskState } from '../../ports/store.js';
+import { type Connection, fromJson, orNull } from './connection.js';
+
+interface UserTaskRow {
+  id: string;
+  instance_id: string;
+  process_id: string;
+  element_id: string;
+  name: string | null;
+  state: UserTaskState;
+  extensions: string;
+  variables: string;
+  created_at: number;
+  completed_at: number | null;
+  completed_by: string | null;
+}
+
+interface ListParameters {
+  state: UserTaskState | null;
+  instance_id: string | null;
+  limit: number;
+}
+
+const COLUMNS = 'id, instance_id, process_id, element_id, name, state, extensions, variables, created_at, completed_at, completed_by';
+
+export class UserTaskTable {
+  private readonly upsert;
+  private readonly byId;
+  /** One statement per filter shape, prepared on first use. */
+  private readonly lists = new Map<string, ReturnType<UserTaskTable['prepareList']>>();
+
+  constructor(private readonly db: Connection) {
+    this.upsert = db.prepare<UserTaskRow>(
+      `INSERT INTO user_tasks (${COLUMNS})
+       VALUES (@id, @instance_id, @process_id, @element_id, @name, @state, @extensions, @variables,
+               @created_at, @completed_at, @completed_by)
+       ON CONFLICT (id) DO UPDATE SET
+         instance_id = excluded.instance_id, process_id = excluded.process_id, element_id = excluded.element_id,
+         name = excluded.name, state = excluded.state, extensions = excluded.extensions,
+         variables = excluded.variables, created_at = excluded.created_at,
+         completed_at = excluded.completed_at, completed_by = excluded.completed_by`,
+    );
+    this.byId = db.prepare<[string], UserTaskRow>(`SELECT ${COLUMNS} FROM user_tasks WHERE id = ?`);
+  }
+
+  put(task: UserTaskRecord): void {
+    this.upsert.run({
+      id: task.id,
+      instance_id: task.instanceId,
+      process_id: task.processId,
+      element_id: task.elementId,
+      name: orNull(task.name),
+      state: task.state,
+      extensions: JSON.stringify(task.extensions),
+      variables: JSON.stringify(task.variables),
+      created_at: task.createdAt,
+      completed_at: orNull(task.completedAt),
+      completed_by: orNull(task.completedBy),
+    });
+  }
+
+  get(id: string): UserTaskRecord | undefined {
+    const row = this.byId.get(id);
+    return row && fromRow(row);
+  }
+
+  /** Oldest first, as an inbox is worked through. */
+  list(filter: { state?: UserTaskState; instanceId?: string; limit?: number }): UserTaskRecord[] {
+    const byState = filter.state !== undefined;
+    const byInstance = filter.instanceId !== undefined;
+    const key = `${byState}/${byInstance}`;
+    let statement = this.lists.get(key);
+    if (!statement) {
+      statement = this.prepareList(byState, byInstance);
+      this.lists.set(key, statement);
+    }
+    const rows = statement.all({ state: filter.state ?? null, instance_id: filter.instanceId ?? null, limit: filter.limit ?? -1 });
+    return rows.map(fromRow);
+  }
+
+  private prepareList(byState: boolean, byInstance: boolean) {
+    const where = [byState ? 'state = @state' : '', byInstance ? 'instance_id = @instance_id' : ''].filter(Boolean);
+    return this.db.prepare<ListParameters, UserTaskRow>(
+      `SELECT ${COLUMNS} FROM user_tasks ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY created_at, id LIMIT @limit`,
+    );
+  }
+}
+
+function fromRow(row: UserTaskRow): UserTaskRecord {
+  const task: UserTaskRecord = {
+    id: row.id,
+    instanceId: row.instance_id,
+    processId: row.process_id,
+    elementId: row.element_id,
+    state: row.state,
+    extensions: fromJson<Record<string, string>>(row.extensions),
+    variables: fromJson<Record<string, unknown>>(row.variables),
+    createdAt: row.created_at,
+  };
+  if (row.name !== null) task.name = row.name;
+  if (row.completed_at !== null) task.completedAt = row.completed_at;
+  if (row.completed_by !== null) task.completedBy = row.completed_by;
+  return task;
+}
