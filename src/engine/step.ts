@@ -54,7 +54,8 @@ export function startInstance(deployment: DeploymentModel, options: StartOptions
 
 /** The engine: one event in, the new state and the commands it implies out. Pure. */
 export function step(deployment: DeploymentModel, previous: InstanceState, event: EngineEvent): StepResult {
-  const ctx = createContext(deployment, structuredClone(previous), event.at);
+  // The state is plain JSON by contract; a JSON round trip copies it faster than structuredClone.
+  const ctx = createContext(deployment, JSON.parse(JSON.stringify(previous)) as InstanceState, event.at);
   if (ctx.state.status === 'running') {
     apply(ctx, event);
     drain(ctx);

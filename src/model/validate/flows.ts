@@ -54,7 +54,12 @@ function checkEnds(ctx: RuleContext, flow: ModdleElement): void {
   }
 }
 
-/** EXT023: the nodes a flow connects must list it as outgoing / incoming. */
+/**
+ * EXT023: the nodes a flow connects should list it as outgoing / incoming.
+ * A missing listing is only a warning: the flow's sourceRef and targetRef
+ * say all the engine needs, and hand-written or generated models often omit
+ * the lists. Listing a flow that starts or ends elsewhere is an error.
+ */
 function checkListedByEnds(ctx: RuleContext, flow: ModdleElement): void {
   for (const [end, list] of [
     [one(flow, 'sourceRef'), 'outgoing'],
@@ -63,6 +68,7 @@ function checkListedByEnds(ctx: RuleContext, flow: ModdleElement): void {
     if (end === undefined || !isA(end, 'bpmn:FlowNode')) continue;
     if (many(end, list).includes(flow)) continue;
     ctx.report({
+      severity: 'warning',
       rule: 'EXT023',
       element: end,
       message: `the ${kindOf(end)} does not list sequence flow "${flow.id}" as ${list}, although the flow ${list === 'outgoing' ? 'starts' : 'ends'} there.`,

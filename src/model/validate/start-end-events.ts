@@ -29,6 +29,8 @@ function checkStartEvent(ctx: RuleContext, start: ModdleElement): void {
   if (many(start, 'outgoing').length === 0) {
     const unlisted = ctx.flowsFrom(start).length > 0;
     ctx.report({
+      // Unlisted but connected: the flow's sourceRef is enough to run it (see EXT023).
+      ...(unlisted ? { severity: 'warning' as const } : {}),
       rule: 'EXT101',
       element: start,
       message: unlisted
@@ -61,6 +63,7 @@ function checkEndEvent(ctx: RuleContext, end: ModdleElement): void {
   if (many(end, 'incoming').length === 0) {
     const unlisted = ctx.flowsTo(end).length > 0;
     ctx.report({
+      ...(unlisted ? { severity: 'warning' as const } : {}),
       rule: 'EXT107',
       element: end,
       message: unlisted

@@ -59,11 +59,13 @@ describe('validateModel', () => {
     expect(await errors(bad)).toContainEqual(expect.objectContaining({ rule: 'REF', element: 'F1' }));
   });
 
-  it('EXT023 (flows): the source of a flow lists it as outgoing', async () => {
-    const bad = line('<task id="Task_1">%IN%</task>', 'Task_1');
-    const found = await errors(bad);
-    expect(found).toContainEqual(expect.objectContaining({ rule: 'EXT023', element: 'Task_1' }));
-    expect(found.find((d) => d.rule === 'EXT023')?.fix).toContain('<outgoing>F2</outgoing>');
+  it('EXT023 (flows): a flow its source does not list is a warning; listing a flow that starts elsewhere is an error', async () => {
+    const unlisted = await validate(line('<task id="Task_1">%IN%</task>', 'Task_1'));
+    const warning = unlisted.find((d) => d.rule === 'EXT023' && d.element === 'Task_1');
+    expect(warning?.severity).toBe('warning');
+    expect(warning?.fix).toContain('<outgoing>F2</outgoing>');
+    const wrong = line('<task id="Task_1">%IN%%OUT%<outgoing>F1</outgoing></task>', 'Task_1');
+    expect(await errors(wrong)).toContainEqual(expect.objectContaining({ rule: 'EXT023', element: 'Task_1' }));
   });
 
   it('EXT010 (artifacts): a text annotation names its format as a MIME type', async () => {
