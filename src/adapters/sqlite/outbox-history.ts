@@ -33,7 +33,8 @@ export class OutboxTable {
     this.pending = db.prepare<[number], OutboxRow>(
       'SELECT id, instance_id, command FROM outbox INDEXED BY outbox_pending WHERE applied = 0 ORDER BY id LIMIT ?',
     );
-    this.apply = db.prepare<[number]>('UPDATE outbox SET applied = 1 WHERE id = ? AND applied = 0');
+    // An applied command is done with (the history is the audit trail), so its row goes: the outbox stays small.
+    this.apply = db.prepare<[number]>('DELETE FROM outbox WHERE id = ?');
   }
 
   /** Call inside a transaction when there is more than one command. */
