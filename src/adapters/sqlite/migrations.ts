@@ -125,6 +125,49 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (scope, key)
   ) WITHOUT ROWID;
   `,
+  // 2: GitOps: schedules and their fires, reconciled revisions, the current revision.
+  `
+  CREATE TABLE schedules (
+    id              TEXT PRIMARY KEY,
+    state           TEXT NOT NULL,
+    definition      TEXT NOT NULL,
+    deployment_id   TEXT NOT NULL,
+    created_at      INTEGER NOT NULL,
+    since           INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL,
+    handled_through INTEGER NOT NULL,
+    last_fire_at    INTEGER,
+    revision        TEXT
+  );
+  CREATE INDEX schedules_by_state ON schedules (state, id);
+
+  -- One row per decided fire; the key is what deduplicates a fire.
+  CREATE TABLE schedule_fires (
+    schedule_id TEXT NOT NULL,
+    fire_at     INTEGER NOT NULL,
+    outcome     TEXT NOT NULL,
+    decided_at  INTEGER NOT NULL,
+    instance_id TEXT,
+    reason      TEXT,
+    open        INTEGER NOT NULL,
+    PRIMARY KEY (schedule_id, fire_at)
+  ) WITHOUT ROWID;
+  CREATE INDEX schedule_fires_open ON schedule_fires (schedule_id, fire_at) WHERE open = 1;
+  CREATE INDEX schedule_fires_by_outcome ON schedule_fires (schedule_id, outcome, fire_at);
+
+  CREATE TABLE revisions (
+    revision      TEXT PRIMARY KEY,
+    reconciled_at INTEGER NOT NULL,
+    body          TEXT NOT NULL
+  );
+  CREATE INDEX revisions_by_time ON revisions (reconciled_at);
+
+  CREATE TABLE sync_state (
+    id        INTEGER PRIMARY KEY CHECK (id = 1),
+    revision  TEXT NOT NULL,
+    synced_at INTEGER NOT NULL
+  );
+  `,
 ];
 
 /** The newest schema version this code knows. */
