@@ -1,4 +1,4 @@
-import { instantiatingElements } from '../engine/index.js';
+import { instantiatingElements, type InstanceState, type Subscription } from '../engine/index.js';
 import type { Command } from '../engine/commands.js';
 import type { OutboxEntry } from '../ports/store.js';
 import type { Runtime } from './runtime.js';
@@ -18,14 +18,9 @@ export function route(runtime: Runtime, entry: OutboxEntry, command: Publish, do
   const at = runtime.now();
   const variables = command.variables;
   if (command.kind === 'message') {
-    for (const target of store.instancesWaitingForMessage(command.name)) {
-      if (target === entry.instanceId) continue;
-      const event = { type: 'messageReceived' as const, at, name: command.name, variables, ...(command.correlationKey ? { correlationKey: command.correlationKey } : {}) };
-      if (runtime.send(target, event, `instance:${entry.instanceId}`, done)) return;
-    }
-    const start = startsFor(runtime, 'message', command.name)[0];
-    if (start) runtime.start({ processId: start.processId, startEventId: start.elementId, variables, actor: `instance:${entry.instanceId}` }, done);
-    else store.transaction(done);
+    const message = { name: command.name, variables, ...(command.correlationKey ? { correlationKey: command.correlationKey } : {}) };
+    const delivered = correlateMessage(runtime, message, `instance:${entry.instanceId}`, { exclude: entry.instanceId, alsoInTransaction: done });
+    if (!delivered) store.transaction(done);
     return;
   }
   let marked = false;
@@ -40,6 +35,54 @@ export function route(runtime: Runtime, entry: OutboxEntry, command: Publish, do
     runtime.start({ processId: start.processId, startEventId: start.elementId, variables, actor: `instance:${entry.instanceId}` }, markOnce);
   }
   if (!marked) store.transaction(done);
+}
+
+export interface Message {
+  name: string;
+  correlationKey?: string;
+  variables: Record<string, unknown>;
+}
+
+export type Correlation = { kind: 'delivered' | 'started'; instanceId: string };
+
+/**
+ * Delivers a message to one running instance that waits for it (a
+ * subscription of that name whose correlation key, when both sides have one,
+ * is the same), else starts an instance of an active process that starts
+ * with it. Returns undefined when nothing took it; then `alsoInTransaction`
+ * has not run. Used by the outbox (messages the models publish) and by the
+ * REST API (messages from outside).
+ */
+export function correlateMessage(
+  runtime: Runtime,
+  message: Message,
+  actor: string,
+  options: { exclude?: string; alsoInTransaction?: () => void } = {},
+): Correlation | undefined {
+  const { store } = runtime;
+  for (const target of store.instancesWaitingForMessage(message.name)) {
+    if (target === options.exclude) continue;
+    const subscription = waitingSubscription(store.getInstance(target)?.state, message);
+    if (!subscription) continue;
+    const event = {
+      type: 'messageReceived' as const, at: runtime.now(), name: message.name, subscriptionId: subscription.id, variables: message.variables,
+      ...(message.correlationKey !== undefined ? { correlationKey: message.correlationKey } : {}),
+    };
+    if (runtime.send(target, event, actor, options.alsoInTransaction)) return { kind: 'delivered', instanceId: target };
+  }
+  const start = startsFor(runtime, 'message', message.name)[0];
+  if (!start) return undefined;
+  const instanceId = runtime.start({ processId: start.processId, startEventId: start.elementId, variables: message.variables, actor }, options.alsoInTransaction);
+  return { kind: 'started', instanceId };
+}
+
+/** The subscription the engine would trigger for the message (the same rule as its messageReceived step). */
+function waitingSubscription(state: InstanceState | undefined, message: Message): Subscription | undefined {
+  if (!state || state.status !== 'running') return undefined;
+  return Object.values(state.subscriptions).find(
+    (s) => s.trigger.type === 'message' && s.trigger.name === message.name
+      && (message.correlationKey === undefined || s.trigger.correlationKey === undefined || s.trigger.correlationKey === message.correlationKey),
+  );
 }
 
 function startsFor(runtime: Runtime, kind: 'message' | 'signal', name: string): { processId: string; elementId: string }[] {
