@@ -4,7 +4,7 @@ import { openSqliteStore } from '../adapters/sqlite/index.js';
 import { systemClock } from '../adapters/system-clock.js';
 import type { CompiledConfig } from '../config/config.js';
 import type { ModelFile } from '../gitops/discover.js';
-import type { DeploymentRecord, Store } from '../ports/store.js';
+import type { DeploymentRecord, OutboxEntry, Store } from '../ports/store.js';
 import { JobLogStore } from '../runtime/job-logs.js';
 import { Runtime } from '../runtime/runtime.js';
 
@@ -18,7 +18,19 @@ export function openRuntime(config: CompiledConfig, store: Store = openSqliteSto
     workspacesDir: join(config.dataDir, 'workspaces'),
     concurrency: config.concurrency,
     secrets: config.secrets,
+    ...(config.testCrashAfterCommit ? { beforeApply: crashBeforeApplying(config.testCrashAfterCommit) } : {}),
   });
+}
+
+/** The test hook of PIPELANE_TEST_CRASH_AFTER_COMMIT (see config.ts): dies like `kill -9` would. */
+function crashBeforeApplying(spec: string): (entry: OutboxEntry) => void {
+  const [type, elementId] = spec.split(/:(.*)/s);
+  return (entry) => {
+    const command = entry.command;
+    if (command.type !== type) return;
+    if (elementId && !('elementId' in command && command.elementId === elementId)) return;
+    process.kill(process.pid, 'SIGKILL');
+  };
 }
 
 /**

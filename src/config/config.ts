@@ -25,6 +25,13 @@ const schema = z.object({
   port: z.number().int().min(0).max(65535),
   tokens: z.array(z.string().min(16, 'a token must have at least 16 characters')),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  /**
+   * TEST HOOK, never for production: `<command type>[:<element id>]` makes the
+   * process SIGKILL itself after committing a step and before applying its
+   * first command of that type (and element), so tests can crash the daemon
+   * between the commit and the apply. Set by PIPELANE_TEST_CRASH_AFTER_COMMIT.
+   */
+  testCrashAfterCommit: z.string().regex(/^[A-Za-z]+(:.+)?$/).optional(),
 });
 
 export type CompiledConfig = Readonly<z.output<typeof schema>> & {
@@ -44,6 +51,7 @@ export function loadConfig(flags: PipelaneOptions = {}, env: NodeJS.ProcessEnv =
     port: flags.port ?? number(env['PIPELANE_PORT']) ?? DEFAULTS.port,
     tokens: flags.tokens ?? (env['PIPELANE_TOKENS'] ?? '').split(',').map((t) => t.trim()).filter(Boolean),
     logLevel: flags.logLevel ?? env['PIPELANE_LOG_LEVEL'] ?? DEFAULTS.logLevel,
+    testCrashAfterCommit: env['PIPELANE_TEST_CRASH_AFTER_COMMIT'] || undefined,
   };
   const parsed = schema.safeParse(Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)));
   if (!parsed.success) {

@@ -23,6 +23,8 @@ export interface RuntimeOptions {
   /** The daemon's environment: secrets named by a sidecar are read from it. */
   secrets: Readonly<Record<string, string | undefined>>;
   onActivity?: ActivityListener;
+  /** Test hook: called before each outbox entry is applied (the crash tests kill the process here). */
+  beforeApply?: (entry: OutboxEntry) => void;
 }
 
 export interface StartRequest {
@@ -137,6 +139,7 @@ export class Runtime {
   }
 
   private apply(entry: OutboxEntry): void {
+    this.options.beforeApply?.(entry);
     const { store } = this;
     const command: Command = entry.command;
     const done = () => store.markCommandApplied(entry.id);
