@@ -1,0 +1,46 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { PipelaneError } from '../errors.js';
+
+/**
+ * Bearer tokens from the configuration. With none configured (only allowed
+ * on loopback) every request is let in as `api`. A token is named in the
+ * history by its position (`api:token1`), never by its value.
+ */
+export class BearerAuth {
+  private readonly digests: Buffer[];
+
+  constructor(tokens: readonly string[]) {
+    this.digests = tokens.map(digest);
+  }
+
+  get required(): boolean {
+    return this.digests.length > 0;
+  }
+
+  /** The actor the request acts as; throws UNAUTHORIZED without a valid token. */
+  actorOf(req: IncomingMessage): string {
+    if (!this.required) return 'api';
+    const header = req.headers.authorization ?? '';
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match) throw new PipelaneError('UNAUTHORIZED', 'this endpoint needs a bearer token: send "Authorization: Bearer <token>".');
+    const given = digest(match[1]!);
+    // Compare against every token, in constant time each, so timing tells nothing.
+    let found = -1;
+    this.digests.forEach((d, i) => {
+      if (timingSafeEqual(d, given) && found < 0) found = i;
+    });
+    if (found < 0) throw new PipelaneError('UNAUTHORIZED', 'the bearer token is not valid.');
+    return `api:token${found + 1}`;
+  }
+}
+
+function digest(token: string): Buffer {
+  return createHash('sha256').update(token).digest();
+}
+
+/** Loopback addresses: the only ones the daemon may listen on without a token. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || h === '::ffff:127.0.0.1';
+}

@@ -1,0 +1,29 @@
+/** The daemon's HTTP server: the REST API under /api/v1, /healthz and /metrics. */
+import { createServer, type Server } from 'node:http';
+import { BearerAuth } from './auth.js';
+import type { Api } from './context.js';
+import { deploymentRoutes } from './deployments.js';
+import { healthRoutes } from './health.js';
+import { instanceRoutes } from './instances.js';
+import { logRoutes } from './logs.js';
+import { messageRoutes } from './messages.js';
+import { Router } from './router.js';
+import { taskRoutes } from './tasks.js';
+
+export interface ApiServerOptions {
+  api: Api;
+  tokens: readonly string[];
+  onError: (error: Error, request: { method: string; path: string }) => void;
+}
+
+export function createApiServer(options: ApiServerOptions): Server {
+  const router = new Router({ auth: new BearerAuth(options.tokens), onError: options.onError }).add(
+    ...healthRoutes(options.api),
+    ...instanceRoutes(options.api),
+    ...taskRoutes(options.api),
+    ...messageRoutes(options.api),
+    ...deploymentRoutes(options.api),
+    ...logRoutes(options.api),
+  );
+  return createServer((req, res) => void router.handle(req, res));
+}
