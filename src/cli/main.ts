@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { toError } from '../errors.js';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
 import { registerClientCommands } from './client-commands.js';
+import { serveCommand } from './serve.js';
 import { collect } from './vars.js';
 
 const out = (text: string) => process.stdout.write(`${text}\n`);
@@ -19,6 +20,12 @@ export async function guard(action: () => Promise<number>): Promise<void> {
     if (error.code === 'INTERNAL' && error.cause instanceof Error && error.cause.stack) err(error.cause.stack);
     process.exitCode = error.exitCode;
   }
+}
+
+function wholeNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`"${value}" is not a whole number.`);
+  return n;
 }
 
 export function buildProgram(): Command {
@@ -56,6 +63,19 @@ export function buildProgram(): Command {
           ...(process.stdin.isTTY ? { terminal: { input: process.stdin, output: process.stdout } } : {}),
         }),
       ),
+    );
+
+  program
+    .command('serve')
+    .description('the daemon: deploy the models of a directory, run their instances and serve the REST API')
+    .requiredOption('--models <dir>', 'directory of .bpmn files, their sidecars and scripts')
+    .option('--data-dir <dir>', 'where the database, logs and workspaces live (default .pipelane)')
+    .option('--host <host>', 'address to listen on (default 127.0.0.1; any other needs PIPELANE_TOKENS)')
+    .option('--port <port>', 'port to listen on (default 8080; 0 picks a free one)', wholeNumber)
+    .option('--concurrency <n>', 'jobs that run at once (default 4)', wholeNumber)
+    .action((opts: { models: string; dataDir?: string; host?: string; port?: number; concurrency?: number }) =>
+      // The daemon's own work (Docker log streams of running jobs) would keep the process up: exit once it stopped.
+      guard(() => serveCommand(opts, { out })).then(() => process.exit()),
     );
 
   registerClientCommands(program, { out, err, guard });
