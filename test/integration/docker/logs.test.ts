@@ -13,12 +13,12 @@ describe.skipIf(!available)('DockerContainerRunner: logs', { timeout: TEST_TIMEO
   afterAll(() => box?.dispose());
 
   it('keeps stdout and stderr apart, each line with the time it was written', async () => {
-    const script = 'import sys, time\nprint("out 1")\nprint("err 1", file=sys.stderr)\ntime.sleep(0.3)\nprint("out 2")';
+    const script = 'import sys, time\nprint("out 1")\ntime.sleep(0.1)\nprint("err 1", file=sys.stderr)\ntime.sleep(0.3)\nprint("out 2")';
     const { lines, onLog } = collect();
     const before = new Date().toISOString();
     await box.runner.run(box.job('python', script), onLog);
     const after = new Date().toISOString();
-    // Each stream keeps its order; across streams, the timestamps tell the order.
+    // Each stream keeps its order; across streams (read apart by the engine), the timestamps tell it.
     expect(lines.filter((l) => l.stream === 'stdout').map((l) => l.text)).toEqual(['out 1', 'out 2']);
     expect(lines.filter((l) => l.stream === 'stderr').map((l) => l.text)).toEqual(['err 1']);
     const at = Object.fromEntries(lines.map((l) => [l.text, l.at]));
