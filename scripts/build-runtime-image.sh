@@ -34,7 +34,9 @@ root=$(mktemp -d /tmp/pipelane-runtime.XXXXXX)
 trap 'rm -rf "$root"' EXIT
 
 echo "build-runtime-image: debootstrap bookworm from $mirror into $root"
-debootstrap --variant=minbase --include=python3-minimal,r-base-core bookworm "$root" "$mirror"
+# python3, not python3-minimal: the minimal package lacks most of the standard
+# library (json among it), which every script needs to read $PIPELANE_INPUT.
+debootstrap --variant=minbase --include=python3,r-base-core bookworm "$root" "$mirror"
 
 # Slim the image: package caches and docs are not needed to run scripts.
 rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/* \
