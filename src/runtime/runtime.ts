@@ -75,7 +75,7 @@ export class Runtime {
   }
 
   /** Starts an instance and commits its first step; returns its id. */
-  start(request: StartRequest, alsoInTransaction?: () => void): string {
+  start(request: StartRequest, alsoInTransaction?: (instanceId: string) => void): string {
     const deployment = request.deploymentId
       ? this.store.getDeployment(request.deploymentId)
       : this.store.activeDeploymentOf(request.processId);
@@ -94,7 +94,7 @@ export class Runtime {
       this.store.createInstance(record);
       this.store.appendHistory({ instanceId: id, at, type: 'start', actor: request.actor, data: { processId: request.processId, deploymentId: deployment.id, variables: request.variables ?? {} } });
       this.store.addCommands(id, result.commands);
-      alsoInTransaction?.();
+      alsoInTransaction?.(id);
     });
     this.emit({ kind: 'instanceStarted', instanceId: id, processId: request.processId, deploymentId: deployment.id });
     this.applyOutbox();
