@@ -168,6 +168,57 @@ export const MIGRATIONS: readonly string[] = [
     synced_at INTEGER NOT NULL
   );
   `,
+  // 3: approvals: resolved assignments, emailed links (token hashes only), quorum votes, GitHub threads.
+  `
+  CREATE TABLE task_assignments (
+    task_id     TEXT PRIMARY KEY,
+    instance_id TEXT NOT NULL REFERENCES instances (id) DEFERRABLE INITIALLY DEFERRED,
+    assignment  TEXT NOT NULL,
+    updated_at  INTEGER NOT NULL
+  );
+  CREATE INDEX task_assignments_by_instance ON task_assignments (instance_id);
+
+  CREATE TABLE approval_links (
+    token_hash  TEXT PRIMARY KEY,
+    task_id     TEXT NOT NULL,
+    instance_id TEXT NOT NULL REFERENCES instances (id) DEFERRABLE INITIALLY DEFERRED,
+    person      TEXT NOT NULL,
+    email       TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    expires_at  INTEGER NOT NULL,
+    sent_at     INTEGER,
+    used_at     INTEGER
+  );
+  CREATE INDEX approval_links_by_task ON approval_links (task_id, created_at);
+  CREATE INDEX approval_links_by_instance ON approval_links (instance_id);
+
+  CREATE TABLE approval_votes (
+    task_id     TEXT NOT NULL,
+    instance_id TEXT NOT NULL REFERENCES instances (id) DEFERRABLE INITIALLY DEFERRED,
+    voter       TEXT NOT NULL,
+    actor       TEXT NOT NULL,
+    decision    TEXT NOT NULL,
+    comment     TEXT,
+    at          INTEGER NOT NULL,
+    PRIMARY KEY (task_id, voter)
+  );
+  CREATE INDEX approval_votes_by_instance ON approval_votes (instance_id);
+
+  CREATE TABLE github_threads (
+    task_id       TEXT PRIMARY KEY,
+    instance_id   TEXT NOT NULL REFERENCES instances (id) DEFERRABLE INITIALLY DEFERRED,
+    repo          TEXT NOT NULL,
+    issue_number  INTEGER NOT NULL,
+    created_issue INTEGER NOT NULL,
+    bot_login     TEXT,
+    own_comments  TEXT NOT NULL,
+    opened_at     INTEGER NOT NULL,
+    state         TEXT NOT NULL
+  );
+  CREATE INDEX github_threads_by_issue ON github_threads (repo, issue_number);
+  CREATE INDEX github_threads_by_state ON github_threads (state, opened_at);
+  CREATE INDEX github_threads_by_instance ON github_threads (instance_id);
+  `,
 ];
 
 /** The newest schema version this code knows. */
