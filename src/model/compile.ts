@@ -12,13 +12,20 @@ import type {
   SequenceFlow,
 } from './process-model.js';
 import type { ParsedBpmn } from './parse.js';
+import { embeddedForm } from './forms.js';
 
 /** Turns a validated moddle tree into the engine's plain, indexed model. */
 export function compileModel(parsed: ParsedBpmn): DeploymentModel {
   const processes: Record<string, ProcessDefinition> = {};
   const globalTasks: Record<string, GlobalTask> = {};
   for (const root of list(parsed.definitions.rootElements)) {
-    if (root.$type === 'bpmn:Process' && root.id) processes[root.id] = compileProcess(root);
+    if (root.$type === 'bpmn:Process' && root.id) {
+      const process = (processes[root.id] = compileProcess(root));
+      for (const node of Object.values(process.nodes)) {
+        const el = parsed.elementsById[node.id];
+        if (node.type === 'userTask' && el) Object.assign(node, embeddedForm(el, root));
+      }
+    }
     const global = /^bpmn:Global(\w*)Task$/.exec(root.$type);
     if (global && root.id) {
       const type = (global[1] ? lowerFirst(global[1]) + 'Task' : 'task') as GlobalTask['type'];
@@ -282,6 +289,11 @@ function extensionsOf(el: ModdleElement): Record<string, string> {
   if (typeof task?.type === 'string') out['zeebe:taskType'] = task.type;
   const form = zeebe(el, 'zeebe:FormDefinition');
   if (typeof form?.formKey === 'string') out['zeebe:formKey'] = form.formKey;
+  if (typeof form?.formId === 'string') out['zeebe:formId'] = form.formId;
+  const schedule = zeebe(el, 'zeebe:TaskSchedule');
+  for (const name of ['dueDate', 'followUpDate']) {
+    if (typeof schedule?.[name] === 'string') out[`zeebe:${name}`] = schedule[name] as string;
+  }
   return out;
 }
 

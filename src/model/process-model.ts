@@ -1,3 +1,5 @@
+import type { FormDefinition } from './forms.js';
+
 /**
  * The compiled, immutable form of a BPMN file that the engine executes. Plain
  * data (it serialises to JSON), indexed by element id; scopes are the process
@@ -111,6 +113,10 @@ export interface FlowNode {
   outputs: Mapping[];
   /** Extension attributes (`camunda:assignee`, `zeebe:…`), by qualified name. */
   extensions: Record<string, string>;
+  /** User tasks: the form written in the BPMN file (camunda:formData or an embedded Zeebe form). */
+  form?: FormDefinition;
+  /** User tasks: why the form in the file cannot be used; the task raises an incident when it opens. */
+  formProblem?: string;
 }
 
 export interface SequenceFlow {

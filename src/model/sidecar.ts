@@ -16,6 +16,8 @@
  *     script: scripts/train.R           # relative to this file's directory
  *     runtime: { limits: { memory: 4g, timeout: 2h } }
  *     retries: { count: 0 }
+ *   approve:                            # a user task: see approval-settings.ts
+ *     approval: { channels: [email], context: [auc], attachments: [report.html], quorum: 1 }
  * schedules:
  *   weekday-morning:                    # the schedule's stable id
  *     cron: "0 6 * * 1-5"
@@ -29,6 +31,7 @@
  */
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { approvalSettingsSchema } from './approval-settings.js';
 import type { Diagnostic } from './diagnostic.js';
 import { SCRIPT_LANGUAGES } from './script-language.js';
 import { parseDuration, parseMemory } from './units.js';
@@ -87,6 +90,7 @@ const task = z.strictObject({
   script: z.string().min(1).optional(),
   runtime: runtime.optional(),
   retries: retries.optional(),
+  approval: approvalSettingsSchema.optional(),
 });
 
 const schedule = z.strictObject({
