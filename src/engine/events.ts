@@ -7,6 +7,8 @@ export type EngineEvent =
   | { type: 'messageReceived'; at: number; name: string; correlationKey?: string; subscriptionId?: string; variables?: Record<string, unknown> }
   | { type: 'signal'; at: number; name: string; variables?: Record<string, unknown> }
   | { type: 'taskCompleted'; at: number; taskId: string; variables?: Record<string, unknown> }
+  /** The runtime could not hand the task to anyone (an unknown assignee): an incident; a retry opens the task again. */
+  | { type: 'taskFailed'; at: number; taskId: string; message: string }
   | { type: 'setVariables'; at: number; variables: Record<string, unknown> }
   | { type: 'retry'; at: number; incidentId: string }
   | { type: 'cancel'; at: number; reason?: string };

@@ -133,6 +133,14 @@ function apply(ctx: StepContext, event: EngineEvent): void {
       completeActivity(ctx, node, event.variables);
       return;
     }
+    case 'taskFailed': {
+      const node = nodes.find((n) => n.taskId === event.taskId && !n.incident);
+      if (!node) return;
+      ctx.commands.push({ type: 'closeUserTask', taskId: event.taskId });
+      delete node.taskId;
+      raiseIncident(ctx, node, event.message, 'element');
+      return;
+    }
     case 'setVariables':
       setVariables(ctx, null, event.variables);
       return;
