@@ -8,6 +8,10 @@ export type RuntimeActivity =
   | { kind: 'jobFinished'; instanceId: string; jobId: string; elementId: string; attempt: number; outcome: JobOutcome; durationMs: number; willRetry: boolean }
   | { kind: 'log'; instanceId: string; jobId: string; elementId: string; line: LogLine }
   | { kind: 'userTaskOpened'; instanceId: string; taskId: string; elementId: string; name?: string }
+  /** An open task was withdrawn (an interrupting boundary event, a cancel, an incident), not completed. */
+  | { kind: 'userTaskClosed'; instanceId: string; taskId: string; elementId: string }
+  /** A timer fell due and the engine was told (a boundary timer's element id: reminders hang on it). */
+  | { kind: 'timerFired'; instanceId: string; timerId: string; elementId: string }
   | { kind: 'incident'; instanceId: string; incidentId: string; elementId: string; message: string }
   | { kind: 'instanceEnded'; instanceId: string; status: InstanceStatus; error?: { code?: string; message: string } };
 

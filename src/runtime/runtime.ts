@@ -54,7 +54,7 @@ export class Runtime {
   constructor(readonly options: RuntimeOptions) {
     if (options.onActivity) this.listeners.push(options.onActivity);
     this.jobs = new JobExecutor(this);
-    this.timers = new TimerWheel(options.store, options.clock, (timer) => this.timerDue(timer.id, timer.instanceId));
+    this.timers = new TimerWheel(options.store, options.clock, (timer) => this.timerDue(timer.id, timer.instanceId, timer.elementId));
   }
 
   get store(): Store {
@@ -188,13 +188,16 @@ export class Runtime {
         this.emit({ kind: 'userTaskOpened', instanceId: entry.instanceId, taskId: command.taskId, elementId: command.elementId, ...(command.name ? { name: command.name } : {}) });
         return;
       }
-      case 'closeUserTask':
-        store.transaction(() => {
+      case 'closeUserTask': {
+        const closed = store.transaction(() => {
           const task = store.getUserTask(command.taskId);
           if (task?.state === 'open') store.putUserTask({ ...task, state: 'cancelled', completedAt: at });
           done();
+          return task?.state === 'open' ? task : undefined;
         });
+        if (closed) this.emit({ kind: 'userTaskClosed', instanceId: entry.instanceId, taskId: closed.id, elementId: closed.elementId });
         return;
+      }
       case 'publish':
         route(this, entry, command, done);
         return;
@@ -212,7 +215,7 @@ export class Runtime {
     }
   }
 
-  private timerDue(timerId: string, instanceId: string): void {
+  private timerDue(timerId: string, instanceId: string, elementId: string): void {
     if (timerId.startsWith('retry:')) {
       this.store.deleteTimer(timerId);
       this.jobs.enqueue(timerId.slice('retry:'.length));
@@ -220,6 +223,7 @@ export class Runtime {
     }
     const sent = this.send(instanceId, { type: 'timerDue', at: this.now(), timerId }, 'timer', () => this.store.deleteTimer(timerId));
     if (!sent) this.store.deleteTimer(timerId);
+    else this.emit({ kind: 'timerFired', instanceId, timerId, elementId });
   }
 
   /**
