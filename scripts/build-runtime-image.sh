@@ -17,18 +17,7 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 
-# The mirror the host itself uses, so the build works wherever apt does.
-mirror=${DEBIAN_MIRROR:-}
-if [ -z "$mirror" ] && [ -f /etc/apt/sources.list.d/debian.sources ]; then
-  mirror=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources)
-fi
-if [ -z "$mirror" ] && [ -f /etc/apt/sources.list ]; then
-  mirror=$(awk '$1 == "deb" { print $2; exit }' /etc/apt/sources.list)
-fi
-if [ -z "$mirror" ]; then
-  echo "build-runtime-image: no Debian mirror found; set DEBIAN_MIRROR" >&2
-  exit 1
-fi
+source "$(dirname "$0")/lib/debian-mirror.sh"
 
 root=$(mktemp -d /tmp/pipelane-runtime.XXXXXX)
 trap 'rm -rf "$root"' EXIT
