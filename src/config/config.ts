@@ -15,6 +15,7 @@ export interface PipelaneOptions {
   port?: number;
   tokens?: string[];
   logLevel?: string;
+  publicUrl?: string;
 }
 
 const schema = z.object({
@@ -32,6 +33,19 @@ const schema = z.object({
    * between the commit and the apply. Set by PIPELANE_TEST_CRASH_AFTER_COMMIT.
    */
   testCrashAfterCommit: z.string().regex(/^[A-Za-z]+(:.+)?$/).optional(),
+  /** Where people reach the daemon: emailed links point here (PIPELANE_PUBLIC_URL; else pipelane.yaml's channels.publicUrl). */
+  publicUrl: z.url().optional(),
+  /** Mail for approvals and failures: PIPELANE_SMTP_URL (smtp[s]://user:pass@host:port) and PIPELANE_SMTP_FROM. */
+  smtp: z.object({ url: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL'), from: z.string().min(3).optional() }).optional(),
+  /** GitHub approvals: PIPELANE_GITHUB_TOKEN (or GITHUB_TOKEN), PIPELANE_GITHUB_API_URL, PIPELANE_GITHUB_WEBHOOK_SECRET, PIPELANE_GITHUB_POLL_SECONDS (0: webhook only). */
+  github: z.object({
+    token: z.string().min(1).optional(),
+    apiUrl: z.url(),
+    webhookSecret: z.string().min(1).optional(),
+    pollIntervalMs: z.number().int().min(0),
+  }),
+  /** Signs the CSRF tokens of approval pages (PIPELANE_SECRET); without it a random key per run. */
+  secret: z.string().min(16, 'must have at least 16 characters').optional(),
 });
 
 export type CompiledConfig = Readonly<z.output<typeof schema>> & {
@@ -52,6 +66,15 @@ export function loadConfig(flags: PipelaneOptions = {}, env: NodeJS.ProcessEnv =
     tokens: flags.tokens ?? (env['PIPELANE_TOKENS'] ?? '').split(',').map((t) => t.trim()).filter(Boolean),
     logLevel: flags.logLevel ?? env['PIPELANE_LOG_LEVEL'] ?? DEFAULTS.logLevel,
     testCrashAfterCommit: env['PIPELANE_TEST_CRASH_AFTER_COMMIT'] || undefined,
+    publicUrl: flags.publicUrl ?? (env['PIPELANE_PUBLIC_URL'] || undefined),
+    smtp: env['PIPELANE_SMTP_URL'] ? { url: env['PIPELANE_SMTP_URL'], ...(env['PIPELANE_SMTP_FROM'] ? { from: env['PIPELANE_SMTP_FROM'] } : {}) } : undefined,
+    github: {
+      ...(env['PIPELANE_GITHUB_TOKEN'] || env['GITHUB_TOKEN'] ? { token: env['PIPELANE_GITHUB_TOKEN'] || env['GITHUB_TOKEN'] } : {}),
+      apiUrl: env['PIPELANE_GITHUB_API_URL'] || 'https://api.github.com',
+      ...(env['PIPELANE_GITHUB_WEBHOOK_SECRET'] ? { webhookSecret: env['PIPELANE_GITHUB_WEBHOOK_SECRET'] } : {}),
+      pollIntervalMs: (number(env['PIPELANE_GITHUB_POLL_SECONDS']) ?? 60) * 1000,
+    },
+    secret: env['PIPELANE_SECRET'] || undefined,
   };
   const parsed = schema.safeParse(Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)));
   if (!parsed.success) {
