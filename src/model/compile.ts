@@ -237,7 +237,7 @@ function loopOf(el: ModdleElement): LoopCharacteristics | undefined {
 function scriptOf(el: ModdleElement): Pick<FlowNode, 'script'> {
   const format = str(el.scriptFormat);
   const scriptBody = typeof el.script === 'string' ? el.script : body(el.script);
-  const resource = str(el.get('camunda:resource'));
+  const resource = str(el.get('pipelane:file')) ?? str(el.get('camunda:resource'));
   if (scriptBody === undefined && resource === undefined && format === undefined) return {};
   return {
     script: {

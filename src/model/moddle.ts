@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { BpmnModdle } from 'bpmn-moddle';
+import { pipelaneDescriptor } from './pipelane-descriptor.js';
 
 const require = createRequire(import.meta.url);
 
@@ -9,7 +10,8 @@ interface Descriptor {
 
 /**
  * One moddle that reads BPMN 2.0 with the Camunda 7 and Zeebe extension
- * descriptors, so models drawn for those engines load unchanged.
+ * descriptors, so models drawn for those engines load unchanged, and
+ * Pipelane's own small descriptor.
  */
 export function createModdle(): BpmnModdle {
   const camunda = require('camunda-bpmn-moddle/resources/camunda.json') as Descriptor;
@@ -17,7 +19,7 @@ export function createModdle(): BpmnModdle {
   // Both descriptors define TemplateSupported#modelerTemplate on the same BPMN
   // types, and moddle refuses the second definition; Camunda's one is enough.
   const zeebeWithoutTemplates = { ...zeebe, types: zeebe.types.filter((t) => t.name !== 'TemplateSupported') };
-  return new BpmnModdle({ bpmn: bpmnWithScriptElements(), camunda, zeebe: zeebeWithoutTemplates });
+  return new BpmnModdle({ bpmn: bpmnWithScriptElements(), camunda, zeebe: zeebeWithoutTemplates, pipelane: pipelaneDescriptor });
 }
 
 /**
