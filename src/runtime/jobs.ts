@@ -61,8 +61,9 @@ export class JobExecutor {
       const controller = new AbortController();
       this.running.set(job.id, controller);
       const onLog = this.logger(job);
-      const reattached = runner
-        .reattach(job.id, onLog, job.lastLogAt ? { logsAfter: job.lastLogAt } : {})
+      // The job's log file holds every line stored before the crash: re-attach after its last one.
+      const reattached = this.lastLogAt(job)
+        .then((logsAfter) => runner.reattach(job.id, onLog, logsAfter ? { logsAfter } : {}))
         .catch((err: unknown) => ({ kind: 'failed', reason: 'engine-unreachable', message: toError(err).message }) as JobOutcome);
       void reattached.then((outcome) => {
         this.running.delete(job.id);
@@ -125,6 +126,12 @@ export class JobExecutor {
     }
     if (outcome.kind === 'failed' && outcome.reason === 'cancelled') return;
     this.finish(runningJob, outcome, prepared.retries);
+  }
+
+  private async lastLogAt(job: JobRecord): Promise<string | undefined> {
+    if (job.lastLogAt) return job.lastLogAt;
+    const entries = await this.runtime.options.logs.read(job.id);
+    return entries.filter((e) => e.stream !== 'system').at(-1)?.at;
   }
 
   private logger(job: JobRecord): (line: LogLine) => void {
