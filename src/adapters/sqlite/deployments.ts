@@ -30,6 +30,7 @@ export class DeploymentTable {
   private readonly allActive;
   private readonly activeOf;
   private readonly setActive;
+  private readonly parsed = new Map<string, Pick<DeploymentRecord, 'processIds' | 'model' | 'sidecar'>>();
 
   constructor(db: Connection) {
     this.upsert = db.prepare<DeploymentRow>(
@@ -65,16 +66,43 @@ export class DeploymentTable {
 
   get(id: string): DeploymentRecord | undefined {
     const row = this.byId.get(id);
-    return row && fromRow(row);
+    return row && this.fromRow(row);
   }
 
   list(activeOnly: boolean): DeploymentRecord[] {
-    return (activeOnly ? this.allActive : this.all).all().map(fromRow);
+    return (activeOnly ? this.allActive : this.all).all().map((row) => this.fromRow(row));
   }
 
   activeDeploymentOf(processId: string): DeploymentRecord | undefined {
     const row = this.activeOf.get(processId);
-    return row && fromRow(row);
+    return row && this.fromRow(row);
+  }
+
+  /**
+   * A deployment's content never changes under its id (the id is the file and
+   * its content hash), so the parsed model and sidecar are kept: every engine
+   * step needs its model, and parsing it again each time would dominate.
+   */
+  private fromRow(row: DeploymentRow): DeploymentRecord {
+    let content = this.parsed.get(row.id);
+    if (!content) {
+      content = {
+        processIds: fromJson<string[]>(row.process_ids),
+        model: fromJson<DeploymentModel>(row.model),
+        ...(row.sidecar === null ? {} : { sidecar: fromJson<Sidecar>(row.sidecar) }),
+      };
+      this.parsed.set(row.id, content);
+    }
+    return {
+      id: row.id,
+      file: row.file,
+      hash: row.hash,
+      ...(row.commit_sha === null ? {} : { commit: row.commit_sha }),
+      ...content,
+      repoDir: row.repo_dir,
+      deployedAt: row.deployed_at,
+      active: row.active === 1,
+    };
   }
 
   setDeploymentActive(id: string, active: boolean): boolean {
@@ -97,17 +125,3 @@ function toRow(d: DeploymentRecord): DeploymentRow {
   };
 }
 
-function fromRow(row: DeploymentRow): DeploymentRecord {
-  return {
-    id: row.id,
-    file: row.file,
-    hash: row.hash,
-    ...(row.commit_sha === null ? {} : { commit: row.commit_sha }),
-    processIds: fromJson<string[]>(row.process_ids),
-    model: fromJson<DeploymentModel>(row.model),
-    ...(row.sidecar === null ? {} : { sidecar: fromJson<Sidecar>(row.sidecar) }),
-    repoDir: row.repo_dir,
-    deployedAt: row.deployed_at,
-    active: row.active === 1,
-  };
-}
