@@ -1,13 +1,16 @@
 /** The client commands against a data directory a daemon works on, and against the daemon itself. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dockerAvailable } from '../docker-available.js';
 import { Daemon, TOKEN, Workspace, cli, historyOf } from './daemon.js';
-import { decide } from './models.js';
+import { decide, ticker } from './models.js';
+
+const docker = await dockerAvailable();
 
 describe('client commands next to a running daemon', { timeout: 120_000 }, () => {
   let ws: Workspace;
   let daemon: Daemon;
   beforeAll(async () => {
-    ws = new Workspace().write('decide.bpmn', decide);
+    ws = new Workspace().write('decide.bpmn', decide).write('ticker.bpmn', ticker);
     daemon = await new Daemon(ws, { PIPELANE_TOKENS: TOKEN }, TOKEN).start();
   });
   afterAll(async () => {
@@ -63,6 +66,15 @@ describe('client commands next to a running daemon', { timeout: 120_000 }, () =>
     expect(retry.code).toBe(1);
     expect(retry.stderr).toMatch(/has no open incident to retry/);
     expect((await cli(['show', 'no-such-instance', ...local()])).code).toBe(1);
+  });
+
+  it.skipIf(!docker)('follows the logs of a running script to its end, from the data directory and from the daemon', async () => {
+    const { id } = (await daemon.request('POST', '/api/v1/processes/ticker/instances', {})).body;
+    const [a, b] = await Promise.all([cli(['logs', id, '--follow', ...local()]), cli(['logs', id, '--follow', '--task', 'tick', ...remote()])]);
+    const expected = 'tick | tick 1\ntick | tick 2\ntick | tick 3\n';
+    expect(a).toMatchObject({ code: 0, stdout: expected });
+    expect(b).toMatchObject({ code: 0, stdout: expected });
+    expect((await daemon.get(`/api/v1/instances/${id}`)).state).toBe('completed');
   });
 
   it('says so when the daemon cannot be reached or the token is wrong', async () => {

@@ -54,3 +54,10 @@ export const startedByOrder = bpmnXml('order', [
   { id: 'received', tag: 'startEvent', body: '<messageEventDefinition messageRef="Msg_Order"/>' },
   end,
 ], [['received', 'end']], '  <message id="Msg_Order" name="Order"/>');
+
+/** Prints a line every half second, three times. */
+export const ticker = bpmnXml('ticker', [
+  start,
+  script('tick', 'bash', 'for i in 1 2 3; do echo "tick $i"; sleep 0.5; done'),
+  end,
+], [['start', 'tick'], ['tick', 'end']]);
