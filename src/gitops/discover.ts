@@ -19,7 +19,7 @@ export interface ModelFile {
   diagnostics: Diagnostic[];
 }
 
-const SKIPPED_DIRS = new Set(['node_modules', '.git', '.pipelane']);
+export const SKIPPED_DIRS = new Set(['node_modules', '.git', '.pipelane']);
 
 /** Every `.bpmn` file below `repoDir`, repository-relative, sorted. */
 export async function findModelFiles(repoDir: string): Promise<string[]> {
