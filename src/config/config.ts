@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { PipelaneError } from '../errors.js';
+import { parseDuration } from '../model/units.js';
 
 /**
  * Settings as they come in (command-line flags); `loadConfig` merges them
@@ -16,6 +17,14 @@ export interface PipelaneOptions {
   tokens?: string[];
   logLevel?: string;
   publicUrl?: string;
+  /** `serve --repo`: follow a git repository (a URL or a local path). */
+  repo?: string;
+  branch?: string;
+  /** The models live below this directory of the repository. */
+  repoPath?: string;
+  /** How often a remote is fetched, e.g. `30s`. */
+  poll?: string;
+  worktree?: boolean;
 }
 
 const schema = z.object({
@@ -44,6 +53,15 @@ const schema = z.object({
     webhookSecret: z.string().min(1).optional(),
     pollIntervalMs: z.number().int().min(0),
   }),
+  /**
+   * GitOps: the repository `serve` follows (--repo, PIPELANE_REPO; --branch, --path, --poll, --worktree).
+   * Credentials for a remote come from the environment only: PIPELANE_GIT_TOKEN (HTTPS, with
+   * PIPELANE_GIT_USERNAME, default x-access-token) or PIPELANE_GIT_SSH_COMMAND (a key for ssh://).
+   */
+  gitops: z
+    .object({ repo: z.string().min(1), branch: z.string().regex(/^[^\s~^:?*[\\]+$/, 'is not a branch name'), path: z.string(), pollMs: z.number().int().min(1000, 'must be at least 1s'), worktree: z.boolean() })
+    .optional(),
+  git: z.object({ token: z.string().min(1).optional(), username: z.string().min(1).optional(), sshCommand: z.string().min(1).optional() }),
   /** Signs the CSRF tokens of approval pages (PIPELANE_SECRET); without it a random key per run. */
   secret: z.string().min(16, 'must have at least 16 characters').optional(),
 });
@@ -75,6 +93,20 @@ export function loadConfig(flags: PipelaneOptions = {}, env: NodeJS.ProcessEnv =
       pollIntervalMs: (number(env['PIPELANE_GITHUB_POLL_SECONDS']) ?? 60) * 1000,
     },
     secret: env['PIPELANE_SECRET'] || undefined,
+    gitops: (flags.repo ?? env['PIPELANE_REPO'])
+      ? {
+          repo: flags.repo ?? env['PIPELANE_REPO'],
+          branch: flags.branch ?? (env['PIPELANE_BRANCH'] || 'main'),
+          path: flags.repoPath ?? env['PIPELANE_REPO_PATH'] ?? '',
+          pollMs: parseDuration(flags.poll ?? (env['PIPELANE_POLL'] || '30s')) ?? -1,
+          worktree: flags.worktree ?? false,
+        }
+      : undefined,
+    git: {
+      ...(env['PIPELANE_GIT_TOKEN'] ? { token: env['PIPELANE_GIT_TOKEN'] } : {}),
+      ...(env['PIPELANE_GIT_USERNAME'] ? { username: env['PIPELANE_GIT_USERNAME'] } : {}),
+      ...(env['PIPELANE_GIT_SSH_COMMAND'] ? { sshCommand: env['PIPELANE_GIT_SSH_COMMAND'] } : {}),
+    },
   };
   const parsed = schema.safeParse(Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)));
   if (!parsed.success) {
