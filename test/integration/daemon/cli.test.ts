@@ -15,7 +15,7 @@ describe('client commands next to a running daemon', { timeout: 120_000 }, () =>
   });
   afterAll(async () => {
     await daemon?.kill('SIGTERM');
-    ws?.dispose();
+    await ws?.dispose();
   });
   const local = () => ['--data-dir', ws.dataDir];
   const remote = () => ['--server', daemon.url, '--token', TOKEN];
@@ -96,7 +96,7 @@ describe('pipelane serve refuses to start unsafely', { timeout: 60_000 }, () => 
       expect(result.stderr).toMatch(/refusing to listen on 0\.0\.0\.0 without a token/);
       expect(result.stdout).toBe('');
     } finally {
-      ws.dispose();
+      await ws.dispose();
     }
   });
 });

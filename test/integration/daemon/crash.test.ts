@@ -16,7 +16,7 @@ describe.skipIf(!docker)('the daemon killed with SIGKILL', { timeout: 120_000 },
   const daemons: Daemon[] = [];
   afterEach(async () => {
     for (const d of daemons.splice(0)) await d.kill('SIGKILL');
-    ws?.dispose();
+    await ws?.dispose();
   });
   const daemon = async (env: Record<string, string> = {}) => {
     const d = await new Daemon(ws!).start(env);

@@ -8,6 +8,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Docker from 'dockerode';
+import { engineAddress } from '../../../src/adapters/docker/connection.js';
+import { LABEL } from '../../../src/adapters/docker/labels.js';
+import { dockerHost } from '../docker-available.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const MAIN = join(ROOT, 'src/cli/main.ts');
@@ -53,7 +57,13 @@ export class Workspace {
     return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
   }
 
-  dispose(): void {
+  /** Removes the temp dirs and any container a killed daemon left behind for them. */
+  async dispose(): Promise<void> {
+    const docker = new Docker(engineAddress(dockerHost).options);
+    const containers = await docker.listContainers({ all: true, filters: { label: [LABEL.job] } }).catch(() => []);
+    for (const c of containers) {
+      if (c.Labels[LABEL.controlDir]?.startsWith(this.root)) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+    }
     rmSync(this.root, { recursive: true, force: true });
   }
 }

@@ -8,7 +8,7 @@ describe('deploying the models directory at start', { timeout: 60_000 }, () => {
   let daemon: Daemon | undefined;
   afterEach(async () => {
     await daemon?.kill('SIGKILL');
-    ws?.dispose();
+    await ws?.dispose();
   });
 
   it('keeps the last good version of a file that became invalid, and logs its diagnostics', async () => {

@@ -19,7 +19,7 @@ describe('the REST API, end to end against the daemon process', { timeout: 120_0
   });
   afterAll(async () => {
     await daemon?.kill('SIGTERM');
-    ws?.dispose();
+    await ws?.dispose();
   });
 
   it.skipIf(!docker)('takes an instance through a user task and a script task to its end; logs and metrics follow', async () => {

@@ -8,7 +8,7 @@ describe('timers across a restart', { timeout: 60_000 }, () => {
   const daemons: Daemon[] = [];
   afterEach(async () => {
     for (const d of daemons.splice(0)) await d.kill('SIGKILL');
-    ws?.dispose();
+    await ws?.dispose();
   });
   const daemon = async () => {
     const d = await new Daemon(ws!).start();
