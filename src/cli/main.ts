@@ -4,6 +4,7 @@ import { toError } from '../errors.js';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
 import { registerClientCommands } from './client-commands.js';
+import { registerPlanCommand } from './plan.js';
 import { serveCommand } from './serve.js';
 import { collect } from './vars.js';
 
@@ -78,6 +79,7 @@ export function buildProgram(): Command {
       guard(() => serveCommand(opts, { out })).then(() => process.exit()),
     );
 
+  registerPlanCommand(program, { out, guard });
   registerClientCommands(program, { out, err, guard });
   return program;
 }
