@@ -39,6 +39,7 @@ export const ERROR_CODES = {
   STORE_FAILED: { status: 500, exit: 1, retryable: true },
   GIT_FAILED: { status: 502, exit: 1, retryable: true },
   REVISION_NOT_FOUND: { status: 404, exit: 2, retryable: false },
+  SCHEDULE_NOT_FOUND: { status: 404, exit: 1, retryable: false },
   INTERNAL: { status: 500, exit: 1, retryable: false },
 } as const satisfies Record<string, { status: number; exit: number; retryable: boolean }>;
 
