@@ -6,6 +6,8 @@ export interface MailAttachment {
 }
 
 export interface OutgoingMail {
+  /** The sender; the mailer's own default when absent. */
+  from?: string;
   to: string;
   subject: string;
   text: string;

@@ -19,7 +19,7 @@ export class SmtpMailer implements Mailer {
   async send(mail: OutgoingMail): Promise<{ messageId: string }> {
     try {
       const info = await this.transport.sendMail({
-        from: this.options.from,
+        from: mail.from ?? this.options.from,
         to: mail.to,
         subject: mail.subject,
         text: mail.text,

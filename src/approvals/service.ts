@@ -1,0 +1,106 @@
+/**
+ * Approvals put together: the notifier on the runtime's activity, the email
+ * and GitHub channels from the configuration, the routes for emailed links
+ * and the GitHub webhook, and the poller. The daemon creates one, mounts
+ * `routes` and calls `start`.
+ */
+import { randomBytes } from 'node:crypto';
+import { OctokitGitHubClient } from '../adapters/github/octokit-client.js';
+import { SmtpMailer } from '../adapters/smtp/smtp-mailer.js';
+import type { CompiledConfig } from '../config/config.js';
+import { loadPeople } from '../config/people.js';
+import { toError } from '../errors.js';
+import type { Route } from '../http/router.js';
+import type { ApprovalStore } from '../ports/approval-store.js';
+import type { GitHubClient } from '../ports/github.js';
+import type { Mailer } from '../ports/mailer.js';
+import type { JobLogStore } from '../runtime/job-logs.js';
+import type { Runtime } from '../runtime/runtime.js';
+import type { DecisionResult } from './decide.js';
+import { GitHubChannel } from './github-channel.js';
+import { Notifier, type NotifierDeps } from './notifier.js';
+import { approvalRoutes } from './routes.js';
+import { CsrfGuard } from './tokens.js';
+import { githubWebhookRoute } from './webhook.js';
+
+export interface ApprovalsOptions {
+  runtime: Runtime;
+  approvals: ApprovalStore;
+  logs: JobLogStore;
+  workspacesDir: string;
+  config: Pick<CompiledConfig, 'publicUrl' | 'smtp' | 'github' | 'secret' | 'host' | 'port'>;
+  /** Instead of the SMTP mailer the configuration describes. */
+  mailer?: Mailer;
+  /** Instead of the octokit client the configuration describes. */
+  githubClient?: GitHubClient;
+  log?: NotifierDeps['log'];
+  /** Other webhook events (a push) for whoever handles them. */
+  otherWebhookEvent?: (event: string, payload: unknown) => Promise<void> | void;
+}
+
+export class Approvals {
+  readonly notifier: Notifier;
+  readonly github: GitHubChannel | undefined;
+  readonly routes: Route[];
+  private readonly mailer: Mailer | undefined;
+  private poller: NodeJS.Timeout | undefined;
+  private detach: (() => void) | undefined;
+  private polling = false;
+
+  constructor(private readonly options: ApprovalsOptions) {
+    const { runtime, approvals, config } = options;
+    const store = runtime.store;
+    const now = () => runtime.now();
+    this.mailer = options.mailer ?? (config.smtp ? new SmtpMailer({ url: config.smtp.url, from: config.smtp.from ?? 'Pipelane <pipelane@localhost>' }) : undefined);
+    const client = options.githubClient ?? (config.github.token ? new OctokitGitHubClient({ token: config.github.token, baseUrl: config.github.apiUrl }) : undefined);
+    const afterDecision = (taskId: string, result: DecisionResult) => this.notifier.afterDecision(taskId, result);
+    this.github = client
+      ? new GitHubChannel({
+          store, approvals, client, now, afterDecision,
+          directoryOf: (task) => loadPeople(runtime.deploymentOf(store.getInstance(task.instanceId)!).repoDir),
+        })
+      : undefined;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    this.notifier = new Notifier({
+      runtime, approvals, logs: options.logs, workspacesDir: options.workspacesDir, fallbackUrl: `http://${host}:${config.port}`,
+      ...(this.mailer ? { mailer: this.mailer } : {}), ...(this.github ? { github: this.github } : {}),
+      ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}), ...(options.log ? { log: options.log } : {}),
+    });
+    const csrf = new CsrfGuard(config.secret ? Buffer.from(config.secret) : randomBytes(32));
+    this.routes = [
+      ...approvalRoutes({ store, approvals, csrf, workspacesDir: options.workspacesDir, publicUrl: config.publicUrl ?? `http://${host}:${config.port}`, now, afterDecision }),
+      githubWebhookRoute({ secret: config.github.webhookSecret, store, channel: this.github, now, ...(options.otherWebhookEvent ? { otherEvent: options.otherWebhookEvent } : {}) }),
+    ];
+  }
+
+  /** Listens to the runtime, finishes what a restart cut short, and polls GitHub as configured. */
+  async start(): Promise<void> {
+    this.detach = this.notifier.attach();
+    await this.notifier.recover();
+    const every = this.options.config.github.pollIntervalMs;
+    if (this.github && every > 0) {
+      this.poller = setInterval(() => void this.pollOnce(), every);
+      this.poller.unref();
+    }
+  }
+
+  /** One pass of the polling path (the poller runs it; tests call it). */
+  async pollOnce(): Promise<void> {
+    if (!this.github || this.polling) return;
+    this.polling = true;
+    try {
+      await this.github.poll();
+    } catch (error) {
+      this.options.log?.('warn', `polling GitHub failed: ${toError(error).message}`);
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  stop(): void {
+    if (this.poller) clearInterval(this.poller);
+    this.detach?.();
+    this.notifier.stop();
+    this.mailer?.close();
+  }
+}

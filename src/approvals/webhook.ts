@@ -1,0 +1,92 @@
+/**
+ * `POST /webhooks/github`: GitHub's deliveries, verified by their HMAC
+ * signature (X-Hub-Signature-256) before anything is read from them, each
+ * delivery handled once. `issue_comment` events go to the GitHub channel;
+ * other events (a push) go to whoever else listens.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { PipelaneError } from '../errors.js';
+import type { Route } from '../http/router.js';
+import { json } from '../http/respond.js';
+import type { Store } from '../ports/store.js';
+import type { GitHubChannel } from './github-channel.js';
+
+export interface WebhookDeps {
+  /** PIPELANE_GITHUB_WEBHOOK_SECRET; without it every delivery is refused. */
+  secret: string | undefined;
+  store: Store;
+  channel: GitHubChannel | undefined;
+  now(): number;
+  /** Events other than issue_comment and ping. */
+  otherEvent?: (event: string, payload: unknown) => Promise<void> | void;
+}
+
+const MAX_PAYLOAD_BYTES = 5 * 1024 * 1024;
+
+export function verifySignature(secret: string, body: Buffer, header: string | undefined): boolean {
+  if (!header?.startsWith('sha256=')) return false;
+  const want = Buffer.from(`sha256=${createHmac('sha256', secret).update(body).digest('hex')}`);
+  const got = Buffer.from(header);
+  return want.length === got.length && timingSafeEqual(want, got);
+}
+
+export function githubWebhookRoute(deps: WebhookDeps): Route {
+  return {
+    method: 'POST',
+    pattern: '/webhooks/github',
+    open: true,
+    handler: async ({ req }) => {
+      if (!deps.secret) {
+        req.resume();
+        throw new PipelaneError('SIGNATURE_INVALID', 'webhooks are refused: the daemon has no PIPELANE_GITHUB_WEBHOOK_SECRET to verify them with.');
+      }
+      const body = await readBody(req);
+      if (!verifySignature(deps.secret, body, header(req, 'x-hub-signature-256'))) {
+        throw new PipelaneError('SIGNATURE_INVALID', 'the X-Hub-Signature-256 of the delivery does not match its body; nothing was done.');
+      }
+      const event = header(req, 'x-github-event') ?? '';
+      const delivery = header(req, 'x-github-delivery');
+      if (event === 'ping') return json(200, { ok: true });
+      if (delivery && !deps.store.claimOnce('github-delivery', delivery, deps.now())) return json(200, { outcome: 'duplicate' });
+      let payload: Record<string, unknown>;
+      try {
+        payload = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+      } catch {
+        throw new PipelaneError('BAD_REQUEST', 'the delivery is not JSON.');
+      }
+      if (event !== 'issue_comment') {
+        await deps.otherEvent?.(event, payload);
+        return json(202, { outcome: deps.otherEvent ? 'handled' : 'ignored' });
+      }
+      if (!deps.channel) return json(202, { outcome: 'ignored', reason: 'the GitHub channel is not configured' });
+      const comment = payload['comment'] as { id: number; body?: string; user?: { login: string; type: string }; created_at: string; updated_at: string; html_url: string };
+      const issue = payload['issue'] as { number: number; user?: { login: string } };
+      const repo = (payload['repository'] as { full_name: string }).full_name;
+      const action = payload['action'];
+      if (action !== 'created' && action !== 'edited') return json(202, { outcome: 'ignored' });
+      const outcome = await deps.channel.handleComment({
+        repo, issueNumber: issue.number, edited: action === 'edited',
+        ...(issue.user?.login ? { issueAuthor: issue.user.login } : {}),
+        comment: { id: comment.id, body: comment.body ?? '', authorLogin: comment.user?.login ?? '', authorType: comment.user?.type ?? 'User', createdAt: comment.created_at, updatedAt: comment.updated_at, url: comment.html_url },
+      });
+      return json(200, { outcome });
+    },
+  };
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_PAYLOAD_BYTES) throw new PipelaneError('PAYLOAD_TOO_LARGE', `the delivery is larger than ${MAX_PAYLOAD_BYTES} bytes.`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
