@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { DockerContainerRunner } from '../adapters/docker/index.js';
 import { openSqliteStore } from '../adapters/sqlite/index.js';
+import { lockDataDir } from '../adapters/data-dir-lock.js';
 import { systemClock } from '../adapters/system-clock.js';
 import type { CompiledConfig } from '../config/config.js';
 import type { ModelFile } from '../gitops/discover.js';
@@ -8,8 +9,13 @@ import type { DeploymentRecord, OutboxEntry, Store } from '../ports/store.js';
 import { JobLogStore } from '../runtime/job-logs.js';
 import { Runtime } from '../runtime/runtime.js';
 
-/** The composition root: the runtime on the embedded defaults (SQLite, the local Docker engine). */
+/**
+ * The composition root: the runtime on the embedded defaults (SQLite, the
+ * local Docker engine). It takes the data directory's lock: one process
+ * applies its commands.
+ */
 export function openRuntime(config: CompiledConfig, store: Store = openSqliteStore(config.dataDir)): Runtime {
+  lockDataDir(config.dataDir, process.argv.slice(2, 3).join(' ') || 'pipelane');
   return new Runtime({
     store,
     runner: new DockerContainerRunner(config.dockerHost ? { dockerHost: config.dockerHost } : {}),

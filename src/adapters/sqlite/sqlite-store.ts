@@ -73,11 +73,14 @@ export class SqliteStore implements Store {
 
   /**
    * Runs `fn` in one transaction: everything it stores commits together or,
-   * when it throws, not at all. Its own errors pass through unchanged.
+   * when it throws, not at all. Its own errors pass through unchanged. The
+   * write lock is taken at the start (BEGIN IMMEDIATE), so what `fn` reads
+   * cannot be changed by another process before it writes: a daemon and a
+   * client command on the same data directory never lose each other's step.
    */
   transaction<T>(fn: () => T): T {
     try {
-      return this.inTransaction(fn) as T;
+      return this.inTransaction.immediate(fn) as T;
     } catch (error) {
       // A SqliteError here comes from BEGIN/COMMIT themselves (a deferred
       // foreign key, a full disk at commit): the store's failure, not fn's.
