@@ -7,11 +7,13 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
-import { openSqliteStore } from '../adapters/sqlite/index.js';
+import { openConnection, SqliteStore } from '../adapters/sqlite/index.js';
+import { SqliteGitOpsStore } from '../adapters/sqlite/gitops-store.js';
 import { loadConfig, type CompiledConfig } from '../config/config.js';
 import { PipelaneError, toError } from '../errors.js';
+import { startDaemonGitOps } from '../gitops/daemon.js';
 import { loadRepository } from '../gitops/discover.js';
 import { isLoopback } from '../http/auth.js';
 import { Metrics } from '../http/metrics.js';
@@ -19,10 +21,17 @@ import { createApiServer } from '../http/server.js';
 import type { Store } from '../ports/store.js';
 import type { RuntimeActivity } from '../runtime/activity.js';
 import type { Runtime } from '../runtime/runtime.js';
+import { sweepWorkspaces } from '../runtime/workspaces.js';
 import { deployModelFile, openRuntime } from './open-runtime.js';
 
 export interface ServeOptions {
-  models: string;
+  /** A directory of models, deployed as it is at start; or follow a repository with `repo`. */
+  models?: string;
+  repo?: string;
+  branch?: string;
+  path?: string;
+  poll?: string;
+  worktree?: boolean;
   dataDir?: string;
   host?: string;
   port?: number;
@@ -32,6 +41,9 @@ export interface ServeOptions {
 /** Commands written to the outbox by another process are picked up this often. */
 const OUTBOX_POLL_MS = 500;
 
+/** Workspaces of ended instances are checked against the retention this often. */
+const WORKSPACE_SWEEP_MS = 60 * 60 * 1000;
+
 /** Runs until SIGTERM or SIGINT; resolves with the exit code. */
 export async function serveCommand(options: ServeOptions, io: { out: (text: string) => void }): Promise<number> {
   const config = loadConfig({
@@ -39,7 +51,15 @@ export async function serveCommand(options: ServeOptions, io: { out: (text: stri
     ...(options.host !== undefined ? { host: options.host } : {}),
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+    ...(options.repo !== undefined ? { repo: options.repo } : {}),
+    ...(options.branch !== undefined ? { branch: options.branch } : {}),
+    ...(options.path !== undefined ? { repoPath: options.path } : {}),
+    ...(options.poll !== undefined ? { poll: options.poll } : {}),
+    ...(options.worktree !== undefined ? { worktree: options.worktree } : {}),
   });
+  if ((options.models === undefined) === (config.gitops === undefined)) {
+    throw new PipelaneError('CONFIG_INVALID', 'give either --models <dir> (deploy a directory as it is) or --repo <url|path> (follow a git repository).');
+  }
   if (!isLoopback(config.host) && config.tokens.length === 0) {
     throw new PipelaneError(
       'CONFIG_INVALID',
@@ -47,15 +67,16 @@ export async function serveCommand(options: ServeOptions, io: { out: (text: stri
         'Set PIPELANE_TOKENS=<token>[,<token>…] (16 characters or more each), or listen on 127.0.0.1.',
     );
   }
-  const modelsDir = resolve(options.models);
-  if (!existsSync(modelsDir) || !statSync(modelsDir).isDirectory()) throw new PipelaneError('MODEL_NOT_FOUND', `--models ${options.models} is not a directory.`);
+  const modelsDir = options.models === undefined ? undefined : resolve(options.models);
+  if (modelsDir && (!existsSync(modelsDir) || !statSync(modelsDir).isDirectory())) throw new PipelaneError('MODEL_NOT_FOUND', `--models ${options.models} is not a directory.`);
   const logger = pino({ level: config.logLevel, base: { pid: process.pid } }, pino.destination({ dest: 2, sync: true }));
   process.on('uncaughtExceptionMonitor', (error) => logger.fatal({ err: error }, 'the daemon stops on an unexpected error; the next start recovers'));
 
-  const store = openSqliteStore(config.dataDir);
+  const db = openConnection(config.dataDir);
+  const store = new SqliteStore(db);
   let runtime: Runtime;
   try {
-    await deployModels(store, modelsDir, logger);
+    if (modelsDir) await deployModels(store, modelsDir, logger);
     runtime = openRuntime(config, store);
   } catch (error) {
     store.close();
@@ -67,13 +88,15 @@ export async function serveCommand(options: ServeOptions, io: { out: (text: stri
     logActivity(logger, activity);
   });
   let accepting = true;
+  await runtime.recover();
+  const gitops = config.gitops ? await startDaemonGitOps({ config: { ...config, gitops: config.gitops }, store, gitopsStore: new SqliteGitOpsStore(db), runtime, log: logger }) : undefined;
   const server = createApiServer({
-    api: { runtime, metrics, accepting: () => accepting },
+    api: { runtime, metrics, accepting: () => accepting, ...(gitops ? { health: gitops.health, extraMetrics: gitops.metrics } : {}) },
+    routes: gitops ? [...gitops.routes, gitops.webhookRoute] : [],
     tokens: config.tokens,
     onError: (error, request) => logger.error({ err: error.cause ?? error, ...request }, `request failed: ${error.message}`),
   });
 
-  await runtime.recover();
   const poll = setInterval(() => {
     try {
       runtime.applyOutbox();
@@ -81,8 +104,14 @@ export async function serveCommand(options: ServeOptions, io: { out: (text: stri
       logger.error({ err: error }, `applying the outbox failed: ${toError(error).message}`);
     }
   }, OUTBOX_POLL_MS);
+  const sweep = () => {
+    const removed = sweepWorkspaces(store, join(config.dataDir, 'workspaces'), config.workspaceRetentionMs, Date.now());
+    if (removed.length > 0) logger.info({ instances: removed }, `removed ${removed.length} workspace(s) older than the retention`);
+  };
+  sweep();
+  const sweeper = setInterval(sweep, WORKSPACE_SWEEP_MS);
   const address = await listen(server, config);
-  logger.info({ address, dataDir: config.dataDir, models: modelsDir, auth: config.tokens.length > 0 }, 'ready');
+  logger.info({ address, dataDir: config.dataDir, ...(modelsDir ? { models: modelsDir } : { repo: gitops?.gitops.source.description }), auth: config.tokens.length > 0 }, 'ready');
   io.out(`listening on ${address}`);
 
   return new Promise<number>((done) => {
@@ -91,15 +120,20 @@ export async function serveCommand(options: ServeOptions, io: { out: (text: stri
       accepting = false;
       logger.info({ signal, runningJobs: runtime.jobs.active }, 'shutting down; running containers are left alone and re-attached on the next start');
       clearInterval(poll);
+      clearInterval(sweeper);
       runtime.stop();
       server.close();
       server.closeAllConnections();
-      try {
-        store.close();
-      } catch (error) {
-        logger.warn({ err: error }, 'closing the database failed');
-      }
-      done(0);
+      void (gitops?.stop() ?? Promise.resolve())
+        .catch((error: unknown) => logger.warn({ err: error }, 'stopping GitOps failed'))
+        .finally(() => {
+          try {
+            store.close();
+          } catch (error) {
+            logger.warn({ err: error }, 'closing the database failed');
+          }
+          done(0);
+        });
     };
     process.once('SIGTERM', shutdown);
     process.once('SIGINT', shutdown);

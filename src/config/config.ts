@@ -16,6 +16,8 @@ export interface PipelaneOptions {
   port?: number;
   tokens?: string[];
   logLevel?: string;
+  /** How long the /workspace of an ended instance is kept, e.g. `7d` (PIPELANE_WORKSPACE_RETENTION). */
+  workspaceRetention?: string;
   publicUrl?: string;
   /** `serve --repo`: follow a git repository (a URL or a local path). */
   repo?: string;
@@ -35,6 +37,8 @@ const schema = z.object({
   port: z.number().int().min(0).max(65535),
   tokens: z.array(z.string().min(16, 'a token must have at least 16 characters')),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  /** The /workspace of an ended instance is removed this long after it ended. */
+  workspaceRetentionMs: z.number({ error: 'is not a duration such as 12h or 7d' }).int().min(0),
   /**
    * TEST HOOK, never for production: `<command type>[:<element id>]` makes the
    * process SIGKILL itself after committing a step and before applying its
@@ -71,7 +75,7 @@ export type CompiledConfig = Readonly<z.output<typeof schema>> & {
   readonly secrets: Readonly<Record<string, string | undefined>>;
 };
 
-export const DEFAULTS = { dataDir: '.pipelane', concurrency: 4, host: '127.0.0.1', port: 8080, logLevel: 'info' } as const;
+export const DEFAULTS = { dataDir: '.pipelane', concurrency: 4, host: '127.0.0.1', port: 8080, logLevel: 'info', workspaceRetention: '7d' } as const;
 
 export function loadConfig(flags: PipelaneOptions = {}, env: NodeJS.ProcessEnv = process.env): CompiledConfig {
   const number = (value: string | undefined) => (value === undefined || value === '' ? undefined : Number(value));
@@ -83,6 +87,7 @@ export function loadConfig(flags: PipelaneOptions = {}, env: NodeJS.ProcessEnv =
     port: flags.port ?? number(env['PIPELANE_PORT']) ?? DEFAULTS.port,
     tokens: flags.tokens ?? (env['PIPELANE_TOKENS'] ?? '').split(',').map((t) => t.trim()).filter(Boolean),
     logLevel: flags.logLevel ?? env['PIPELANE_LOG_LEVEL'] ?? DEFAULTS.logLevel,
+    workspaceRetentionMs: parseDuration(flags.workspaceRetention ?? env['PIPELANE_WORKSPACE_RETENTION'] ?? DEFAULTS.workspaceRetention),
     testCrashAfterCommit: env['PIPELANE_TEST_CRASH_AFTER_COMMIT'] || undefined,
     publicUrl: flags.publicUrl ?? (env['PIPELANE_PUBLIC_URL'] || undefined),
     smtp: env['PIPELANE_SMTP_URL'] ? { url: env['PIPELANE_SMTP_URL'], ...(env['PIPELANE_SMTP_FROM'] ? { from: env['PIPELANE_SMTP_FROM'] } : {}) } : undefined,
