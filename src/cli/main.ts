@@ -68,13 +68,18 @@ export function buildProgram(): Command {
 
   program
     .command('serve')
-    .description('the daemon: deploy the models of a directory, run their instances and serve the REST API')
-    .requiredOption('--models <dir>', 'directory of .bpmn files, their sidecars and scripts')
+    .description('the daemon: deploy the models of a directory or follow a git repository, run their instances and schedules, serve the REST API')
+    .option('--models <dir>', 'directory of .bpmn files, their sidecars and scripts, deployed as it is at start')
+    .option('--repo <url|path>', 'follow a git repository: a URL (credentials from PIPELANE_GIT_TOKEN / PIPELANE_GIT_SSH_COMMAND) or a local path')
+    .option('--branch <name>', 'the branch to follow (default main)')
+    .option('--path <dir>', 'the models live below this directory of the repository')
+    .option('--poll <duration>', 'how often a remote is fetched (default 30s)')
+    .option('--worktree', 'development: redeploy the working tree of a local --repo on every saved file')
     .option('--data-dir <dir>', 'where the database, logs and workspaces live (default .pipelane)')
     .option('--host <host>', 'address to listen on (default 127.0.0.1; any other needs PIPELANE_TOKENS)')
     .option('--port <port>', 'port to listen on (default 8080; 0 picks a free one)', wholeNumber)
     .option('--concurrency <n>', 'jobs that run at once (default 4)', wholeNumber)
-    .action((opts: { models: string; dataDir?: string; host?: string; port?: number; concurrency?: number }) =>
+    .action((opts: { models?: string; repo?: string; branch?: string; path?: string; poll?: string; worktree?: boolean; dataDir?: string; host?: string; port?: number; concurrency?: number }) =>
       // The daemon's own work (Docker log streams of running jobs) would keep the process up: exit once it stopped.
       guard(() => serveCommand(opts, { out })).then(() => process.exit()),
     );

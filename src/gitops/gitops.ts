@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import type { Clock } from '../ports/clock.js';
-import type { GitOpsStore, RevisionRecord, ScheduleRecord } from '../ports/gitops-store.js';
+import type { FireRecord, GitOpsStore, RevisionRecord, ScheduleRecord } from '../ports/gitops-store.js';
 import { silentLog, type Log } from '../ports/log.js';
 import type { Store } from '../ports/store.js';
 import { Scheduler, type ScheduleStarter } from '../schedule/scheduler.js';
@@ -89,6 +89,11 @@ export class GitOps {
     const now = this.options.clock.now();
     const records = this.options.gitops.listSchedules(options.includeRemoved ? {} : { state: 'active' });
     return records.map((record) => scheduleView(record, now, options.upcoming ?? 3));
+  }
+
+  /** The decided fires of a schedule, newest first. */
+  fires(scheduleId: string, limit: number): FireRecord[] {
+    return this.options.gitops.listFires(scheduleId, { limit });
   }
 
   revisions(limit: number): RevisionRecord[] {

@@ -8,6 +8,10 @@ export interface Api {
   metrics: Metrics;
   /** False once the daemon is shutting down: /healthz says so. */
   accepting(): boolean;
+  /** Parts other modules add to /healthz (GitOps: the repository's sync state). */
+  health?: () => Record<string, unknown>;
+  /** Prometheus lines other modules add to /metrics. */
+  extraMetrics?: () => string;
 }
 
 /** Instance actions through the runtime: each step is committed and its commands applied at once. */

@@ -10,13 +10,13 @@ export function healthRoutes(api: Api): Route[] {
       method: 'GET',
       pattern: '/healthz',
       open: true,
-      handler: () => (api.accepting() ? json(200, { status: 'ok' }) : json(503, { status: 'stopping' })),
+      handler: () => (api.accepting() ? json(200, { status: 'ok', ...api.health?.() }) : json(503, { status: 'stopping' })),
     },
     {
       method: 'GET',
       pattern: '/metrics',
       handler: ({ res }) => {
-        const text = metrics.render(runtime.store, { queued: runtime.jobs.queued, running: runtime.jobs.active });
+        const text = metrics.render(runtime.store, { queued: runtime.jobs.queued, running: runtime.jobs.active }) + (api.extraMetrics?.() ?? '');
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' });
         res.end(text);
         return undefined;

@@ -7,13 +7,15 @@ import { healthRoutes } from './health.js';
 import { instanceRoutes } from './instances.js';
 import { logRoutes } from './logs.js';
 import { messageRoutes } from './messages.js';
-import { Router } from './router.js';
+import { Router, type Route } from './router.js';
 import { taskRoutes } from './tasks.js';
 
 export interface ApiServerOptions {
   api: Api;
   tokens: readonly string[];
   onError: (error: Error, request: { method: string; path: string }) => void;
+  /** Routes of other modules (GitOps, approvals), added after the API's own. */
+  routes?: Route[];
 }
 
 export function createApiServer(options: ApiServerOptions): Server {
@@ -24,6 +26,7 @@ export function createApiServer(options: ApiServerOptions): Server {
     ...messageRoutes(options.api),
     ...deploymentRoutes(options.api),
     ...logRoutes(options.api),
+    ...(options.routes ?? []),
   );
   return createServer((req, res) => void router.handle(req, res));
 }
