@@ -151,8 +151,9 @@ export class World {
   async close(): Promise<void> {
     this.service?.stop();
     this.runtime?.stop();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    const closed = new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.server?.closeAllConnections();
+    await closed;
     this.db?.close();
     rmSync(this.root, { recursive: true, force: true });
   }
