@@ -102,3 +102,17 @@ export function sidecar(options: { key?: string; cron?: string; overlap?: string
     '',
   ].join('\n');
 }
+
+/** start → end: an instance that ends in its first step. */
+export function quickModel(processId: string): string {
+  return bpmnXml(processId, [{ id: 'start', tag: 'startEvent' }, { id: 'end', tag: 'endEvent' }], [['start', 'end']]);
+}
+
+/** A sidecar with several every-second schedules at once. */
+export function sidecarOf(schedules: Record<string, { cron?: string; overlap?: string; catchUp?: string }>): string {
+  const lines = ['schedules:'];
+  for (const [key, s] of Object.entries(schedules)) {
+    lines.push(`  ${key}:`, `    cron: "${s.cron ?? '* * * * * *'}"`, `    overlap: ${s.overlap ?? 'allow'}`, `    catchUp: ${s.catchUp ?? 'none'}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
