@@ -34,8 +34,8 @@ export interface NotifierDeps {
   github?: GitHubChannel;
   /** PIPELANE_PUBLIC_URL, when set: it wins over pipelane.yaml's channels.publicUrl. */
   publicUrl?: string;
-  /** Where links point when neither says (the daemon's own address). */
-  fallbackUrl: string;
+  /** Where links point when neither says: the daemon's own address (known once it listens). */
+  fallbackUrl(): string;
   log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -234,7 +234,7 @@ export class Notifier {
   }
 
   private publicUrl(directory: PeopleDirectory): string {
-    return (this.deps.publicUrl ?? directory.channels.publicUrl ?? this.deps.fallbackUrl).replace(/\/+$/, '');
+    return (this.deps.publicUrl ?? directory.channels.publicUrl ?? this.deps.fallbackUrl()).replace(/\/+$/, '');
   }
 
   private track(work: Promise<unknown> | undefined): void {

@@ -25,8 +25,8 @@ export interface ApprovalRouteDeps {
   approvals: ApprovalStore;
   csrf: CsrfGuard;
   workspacesDir: string;
-  /** The daemon's public URL: a POST from another origin is refused; https makes the cookie Secure. */
-  publicUrl: string;
+  /** The daemon's public URL (https makes the cookie Secure); a POST is accepted from its origin or the request's own host. */
+  publicUrl(): string;
   now(): number;
   /** After a decision committed: apply the outbox, post to GitHub. */
   afterDecision(taskId: string, result: DecisionResult): void;
@@ -80,7 +80,7 @@ async function submit(deps: ApprovalRouteDeps, req: IncomingMessage, res: Server
   }
   const { link, hash } = found;
   const origin = req.headers.origin;
-  if (origin && origin !== 'null' && origin !== new URL(deps.publicUrl).origin) {
+  if (origin && !sameOrigin(origin, req.headers.host, deps.publicUrl())) {
     req.resume();
     return html(res, 403, messagePage('Refused', `The form was sent from ${origin}, not from this site. Nothing was changed.`));
   }
@@ -186,8 +186,18 @@ function cookieOf(req: IncomingMessage, name: string): string | undefined {
   return undefined;
 }
 
+/** A browser's Origin on a form POST is the page's: this host (behind a proxy: the public URL). */
+function sameOrigin(origin: string, host: string | undefined, publicUrl: string): boolean {
+  try {
+    const url = new URL(origin);
+    return url.host === host || url.origin === new URL(publicUrl).origin;
+  } catch {
+    return false;
+  }
+}
+
 function cookie(deps: ApprovalRouteDeps, nonce: string): string {
-  const secure = deps.publicUrl.startsWith('https:') ? '; Secure' : '';
+  const secure = deps.publicUrl().startsWith('https:') ? '; Secure' : '';
   return `${CSRF_COOKIE}=${nonce}; Path=${BASE}/; HttpOnly; SameSite=Strict; Max-Age=86400${secure}`;
 }
 

@@ -34,8 +34,8 @@ export interface ApprovalsOptions {
   /** Instead of the octokit client the configuration describes. */
   githubClient?: GitHubClient;
   log?: NotifierDeps['log'];
-  /** Other webhook events (a push) for whoever handles them. */
-  otherWebhookEvent?: (event: string, payload: unknown) => Promise<void> | void;
+  /** The route for other GitHub webhook events (GitOps' push route): it shares the path. */
+  webhookFallback?: Route;
 }
 
 export class Approvals {
@@ -46,6 +46,8 @@ export class Approvals {
   private poller: NodeJS.Timeout | undefined;
   private detach: (() => void) | undefined;
   private polling = false;
+  /** The daemon's own address, until listeningOn() tells the real one (port 0 picks a free port). */
+  private address: string;
 
   constructor(private readonly options: ApprovalsOptions) {
     const { runtime, approvals, config } = options;
@@ -61,16 +63,25 @@ export class Approvals {
         })
       : undefined;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    this.address = `http://${host}:${config.port}`;
     this.notifier = new Notifier({
-      runtime, approvals, logs: options.logs, workspacesDir: options.workspacesDir, fallbackUrl: `http://${host}:${config.port}`,
+      runtime, approvals, logs: options.logs, workspacesDir: options.workspacesDir, fallbackUrl: () => this.address,
       ...(this.mailer ? { mailer: this.mailer } : {}), ...(this.github ? { github: this.github } : {}),
       ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}), ...(options.log ? { log: options.log } : {}),
     });
     const csrf = new CsrfGuard(config.secret ? Buffer.from(config.secret) : randomBytes(32));
     this.routes = [
-      ...approvalRoutes({ store, approvals, csrf, workspacesDir: options.workspacesDir, publicUrl: config.publicUrl ?? `http://${host}:${config.port}`, now, afterDecision }),
-      githubWebhookRoute({ secret: config.github.webhookSecret, store, channel: this.github, now, ...(options.otherWebhookEvent ? { otherEvent: options.otherWebhookEvent } : {}) }),
+      ...approvalRoutes({ store, approvals, csrf, workspacesDir: options.workspacesDir, publicUrl: () => config.publicUrl ?? this.address, now, afterDecision }),
+      githubWebhookRoute({
+        secret: config.github.webhookSecret, store, channel: this.github, now,
+        ...(options.webhookFallback ? { fallback: options.webhookFallback } : {}), ...(options.log ? { log: options.log } : {}),
+      }),
     ];
+  }
+
+  /** The address the daemon listens on: links point there when no public URL is configured. */
+  listeningOn(address: string): void {
+    this.address = address;
   }
 
   /** Listens to the runtime, finishes what a restart cut short, and polls GitHub as configured. */

@@ -2,11 +2,11 @@
  * `POST /webhooks/github`: GitHub's deliveries, verified by their HMAC
  * signature (X-Hub-Signature-256) before anything is read from them, each
  * delivery handled once. `issue_comment` events go to the GitHub channel;
- * other events (a push) go to whoever else listens.
+ * other events (a push) go to the fallback route (GitOps), untouched.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { PipelaneError } from '../errors.js';
+import { DELIVERY_SCOPE, verifySignature } from '../gitops/webhook.js';
 import type { Route } from '../http/router.js';
 import { json } from '../http/respond.js';
 import type { Store } from '../ports/store.js';
@@ -18,47 +18,42 @@ export interface WebhookDeps {
   store: Store;
   channel: GitHubChannel | undefined;
   now(): number;
-  /** Events other than issue_comment and ping. */
-  otherEvent?: (event: string, payload: unknown) => Promise<void> | void;
+  /** The route that handles every other event (GitOps' push route); without it they are acknowledged and ignored. */
+  fallback?: Route;
+  log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 }
 
 const MAX_PAYLOAD_BYTES = 5 * 1024 * 1024;
-
-export function verifySignature(secret: string, body: Buffer, header: string | undefined): boolean {
-  if (!header?.startsWith('sha256=')) return false;
-  const want = Buffer.from(`sha256=${createHmac('sha256', secret).update(body).digest('hex')}`);
-  const got = Buffer.from(header);
-  return want.length === got.length && timingSafeEqual(want, got);
-}
 
 export function githubWebhookRoute(deps: WebhookDeps): Route {
   return {
     method: 'POST',
     pattern: '/webhooks/github',
     open: true,
-    handler: async ({ req }) => {
+    handler: async (request) => {
+      const { req } = request;
+      const event = header(req, 'x-github-event') ?? '';
+      // Decided on the header alone, before the body is read: the other route reads and verifies it itself.
+      if (event !== 'issue_comment' && deps.fallback) return deps.fallback.handler(request);
       if (!deps.secret) {
         req.resume();
         throw new PipelaneError('SIGNATURE_INVALID', 'webhooks are refused: the daemon has no PIPELANE_GITHUB_WEBHOOK_SECRET to verify them with.');
       }
       const body = await readBody(req);
       if (!verifySignature(deps.secret, body, header(req, 'x-hub-signature-256'))) {
+        deps.log?.('warn', 'refused a webhook delivery: its X-Hub-Signature-256 does not match', { event, bytes: body.length });
         throw new PipelaneError('SIGNATURE_INVALID', 'the X-Hub-Signature-256 of the delivery does not match its body; nothing was done.');
       }
-      const event = header(req, 'x-github-event') ?? '';
       const delivery = header(req, 'x-github-delivery');
-      if (event === 'ping') return json(200, { ok: true });
-      if (delivery && !deps.store.claimOnce('github-delivery', delivery, deps.now())) return json(200, { outcome: 'duplicate' });
+      if (event === 'ping') return json(200, { outcome: 'pong' });
+      if (delivery && !deps.store.claimOnce(DELIVERY_SCOPE, delivery, deps.now())) return json(200, { outcome: 'duplicate' });
       let payload: Record<string, unknown>;
       try {
         payload = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
       } catch {
         throw new PipelaneError('BAD_REQUEST', 'the delivery is not JSON.');
       }
-      if (event !== 'issue_comment') {
-        await deps.otherEvent?.(event, payload);
-        return json(202, { outcome: deps.otherEvent ? 'handled' : 'ignored' });
-      }
+      if (event !== 'issue_comment') return json(202, { outcome: 'ignored', reason: `${event} events are not handled here` });
       if (!deps.channel) return json(202, { outcome: 'ignored', reason: 'the GitHub channel is not configured' });
       const comment = payload['comment'] as { id: number; body?: string; user?: { login: string; type: string }; created_at: string; updated_at: string; html_url: string };
       const issue = payload['issue'] as { number: number; user?: { login: string } };

@@ -11,6 +11,8 @@ import { join, resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { openConnection, SqliteStore } from '../adapters/sqlite/index.js';
 import { SqliteGitOpsStore } from '../adapters/sqlite/gitops-store.js';
+import { SqliteApprovalStore } from '../adapters/sqlite/approval-store.js';
+import { Approvals } from '../approvals/service.js';
 import { loadConfig, type CompiledConfig } from '../config/config.js';
 import { PipelaneError, toError } from '../errors.js';
 import { startDaemonGitOps } from '../gitops/daemon.js';
@@ -90,9 +92,15 @@ export async function serveCommand(options: ServeOptions, io: { out: (text: stri
   let accepting = true;
   await runtime.recover();
   const gitops = config.gitops ? await startDaemonGitOps({ config: { ...config, gitops: config.gitops }, store, gitopsStore: new SqliteGitOpsStore(db), runtime, log: logger }) : undefined;
+  // Approvals take issue comments at POST /webhooks/github and hand every other event to GitOps' route.
+  const approvals = new Approvals({
+    runtime, approvals: new SqliteApprovalStore(db), logs: runtime.options.logs, workspacesDir: runtime.options.workspacesDir, config,
+    log: (level, message, fields) => logger[level](fields ?? {}, message),
+    ...(gitops ? { webhookFallback: gitops.webhookRoute } : {}),
+  });
   const server = createApiServer({
     api: { runtime, metrics, accepting: () => accepting, ...(gitops ? { health: gitops.health, extraMetrics: gitops.metrics } : {}) },
-    routes: gitops ? [...gitops.routes, gitops.webhookRoute] : [],
+    routes: [...(gitops ? gitops.routes : []), ...approvals.routes],
     tokens: config.tokens,
     onError: (error, request) => logger.error({ err: error.cause ?? error, ...request }, `request failed: ${error.message}`),
   });
@@ -111,6 +119,9 @@ export async function serveCommand(options: ServeOptions, io: { out: (text: stri
   sweep();
   const sweeper = setInterval(sweep, WORKSPACE_SWEEP_MS);
   const address = await listen(server, config);
+  // Links in mails point at the address the daemon really got (--port 0 picks one).
+  approvals.listeningOn(address);
+  await approvals.start();
   logger.info({ address, dataDir: config.dataDir, ...(modelsDir ? { models: modelsDir } : { repo: gitops?.gitops.source.description }), auth: config.tokens.length > 0 }, 'ready');
   io.out(`listening on ${address}`);
 
@@ -121,6 +132,7 @@ export async function serveCommand(options: ServeOptions, io: { out: (text: stri
       logger.info({ signal, runningJobs: runtime.jobs.active }, 'shutting down; running containers are left alone and re-attached on the next start');
       clearInterval(poll);
       clearInterval(sweeper);
+      approvals.stop();
       runtime.stop();
       server.close();
       server.closeAllConnections();
