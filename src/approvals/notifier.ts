@@ -152,7 +152,7 @@ export class Notifier {
     if (!deployment || names.length === 0) return;
     if (!mailer) return this.note(failure.instanceId, 'email', 'the failure notice was not sent: no SMTP server is configured (PIPELANE_SMTP_URL).');
     try {
-      const directory = await loadPeople(deployment.repoDir);
+      const directory = await loadPeople(deployment.repoDir, deployment.file);
       const link = `${this.publicUrl(directory)}/api/v1/instances/${encodeURIComponent(failure.instanceId)}`;
       const { sent, unknown } = await sendFailureNotice({ store: this.store, mailer, logs: this.deps.logs }, directory, names, failure, link, this.deps.runtime.now());
       if (sent.length > 0) this.store.appendHistory({ instanceId: failure.instanceId, at: this.deps.runtime.now(), type: 'failureNotified', actor: 'system', data: { to: sent } });
@@ -230,7 +230,8 @@ export class Notifier {
   private directoryOf(task: UserTaskRecord): Promise<PeopleDirectory> {
     const instance = this.store.getInstance(task.instanceId);
     if (!instance) throw new Error(`instance ${task.instanceId} is gone`);
-    return loadPeople(this.deps.runtime.deploymentOf(instance).repoDir);
+    const deployment = this.deps.runtime.deploymentOf(instance);
+    return loadPeople(deployment.repoDir, deployment.file);
   }
 
   private publicUrl(directory: PeopleDirectory): string {

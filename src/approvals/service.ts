@@ -59,7 +59,10 @@ export class Approvals {
     this.github = client
       ? new GitHubChannel({
           store, approvals, client, now, afterDecision,
-          directoryOf: (task) => loadPeople(runtime.deploymentOf(store.getInstance(task.instanceId)!).repoDir),
+          directoryOf: (task) => {
+            const deployment = runtime.deploymentOf(store.getInstance(task.instanceId)!);
+            return loadPeople(deployment.repoDir, deployment.file);
+          },
         })
       : undefined;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;

@@ -1,5 +1,6 @@
 /**
- * `pipelane.yaml` at the repository root: the people who take part in
+ * `pipelane.yaml` at the repository root (or nearer a model, in a directory
+ * of its own): the people who take part in
  * processes, their groups, and the channels that reach them. Secrets (the
  * SMTP password, the GitHub token) never go here: they come from the
  * daemon's environment through config.ts.
@@ -19,7 +20,7 @@
  * ```
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, posix, sep } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { PipelaneError } from '../errors.js';
@@ -94,16 +95,30 @@ export function parsePeople(text: string, file = PEOPLE_FILE): PeopleDirectory {
   return { file, people, groups, channels: parsed.data.channels };
 }
 
-/** pipelane.yaml of a repository directory (a deployment's pinned checkout); an empty directory when there is none. */
-export async function loadPeople(repoDir: string): Promise<PeopleDirectory> {
-  let text: string;
-  try {
-    text = await readFile(join(repoDir, PEOPLE_FILE), 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return EMPTY_DIRECTORY;
-    throw err;
+/**
+ * The pipelane.yaml that governs a model file of a repository (a
+ * deployment's pinned checkout): the nearest one from the model's directory
+ * up to the repository root, so a directory of a monorepo may have its own.
+ * An empty directory when there is none.
+ */
+export async function loadPeople(repoDir: string, modelFile = ''): Promise<PeopleDirectory> {
+  const dirs: string[] = [];
+  for (let dir = posix.dirname(modelFile.split(sep).join('/')); ; dir = posix.dirname(dir)) {
+    dirs.push(dir === '.' ? '' : dir);
+    if (dir === '.' || dir === '/' || dir === '') break;
   }
-  return parsePeople(text);
+  for (const dir of dirs) {
+    const file = dir === '' ? PEOPLE_FILE : `${dir}/${PEOPLE_FILE}`;
+    let text: string;
+    try {
+      text = await readFile(join(repoDir, file), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw err;
+    }
+    return parsePeople(text, file);
+  }
+  return EMPTY_DIRECTORY;
 }
 
 /**

@@ -8,12 +8,15 @@ from this task's output.
 import csv
 import json
 import os
+import pathlib
 import sys
 
+# This example's directory in the repository (mounted read-only under /repo).
+here = pathlib.Path(__file__).resolve().parent.parent
 variables = json.load(open(os.environ["PIPELANE_INPUT"]))
 source = variables.get("source") or "data/customers.csv"
-path = os.path.join("/repo", source)
-if not os.path.isfile(path):
+path = here / source
+if not path.is_file():
     print(f"fetch: the source {source} does not exist in the repository", file=sys.stderr)
     sys.exit(2)
 
@@ -28,6 +31,6 @@ with open("/workspace/customers.csv", "w", newline="") as f:
     writer.writeheader()
     writer.writerows(rows)
 
-meta = json.load(open(os.path.join("/repo", "data", "dataset.json")))
+meta = json.load(open(here / "data" / "dataset.json"))
 print(f"fetched {len(rows)} rows of {meta['name']} (owner {meta['owner']})")
 json.dump({"rows": len(rows), "dataset": meta["name"], "owner": meta["owner"]}, open(os.environ["PIPELANE_OUTPUT"], "w"))

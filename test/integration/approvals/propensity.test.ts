@@ -22,7 +22,8 @@ describe.skipIf(!docker)('examples/propensity on the daemon', { timeout: 180_000
     smtp = new MailServer();
     const smtpUrl = await smtp.start();
     ws = new Workspace();
-    cpSync(join(ROOT, 'examples/propensity'), ws.modelsDir, { recursive: true });
+    // examples/ is the repository (as the daemon image and the examples test have it): pipelane.yaml is found beside the model.
+    cpSync(join(ROOT, 'examples'), ws.modelsDir, { recursive: true });
     daemon = await new Daemon(ws, { PIPELANE_SMTP_URL: smtpUrl }).start();
   });
   afterAll(async () => {
@@ -55,6 +56,7 @@ describe.skipIf(!docker)('examples/propensity on the daemon', { timeout: 180_000
     const done = await daemon.waitForInstance(id, (i) => i.state !== 'running', 120_000);
     expect(done.state).toBe('completed');
     expect(done.variables).toMatchObject({ owner: 'ada@example.com', approved: true, comment: 'AUC is good enough', deployed: true });
+    expect(done.history.find((h: { type: string }) => h.type === 'taskNotified')).toMatchObject({ data: { channel: 'email', to: ['ada'] } });
     expect(JSON.parse(ws.workspaceFile(id, 'release/release.json')!)).toMatchObject({ model: 'propensity', comment: 'AUC is good enough' });
     const decision = done.history.find((h: { type: string }) => h.type === 'taskCompleted');
     expect(decision).toMatchObject({ actor: 'email:ada', data: { variables: { approved: true } } });

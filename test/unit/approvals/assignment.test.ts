@@ -51,3 +51,20 @@ describe('resolveAssignment', () => {
     expect(resolveAssignment(task, { 'camunda:dueDate': 'next week' }, {}, directory, T0)).toMatchObject({ ok: false });
   });
 });
+
+describe('loadPeople', () => {
+  it('takes the nearest pipelane.yaml from the model up to the repository root', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { loadPeople } = await import('../../../src/config/people.js');
+    const repo = mkdtempSync(join(tmpdir(), 'pipelane-people-'));
+    mkdirSync(join(repo, 'team/churn'), { recursive: true });
+    writeFileSync(join(repo, 'pipelane.yaml'), 'people:\n  root: { email: root@example.com }\n');
+    writeFileSync(join(repo, 'team/pipelane.yaml'), 'people:\n  teamer: { email: t@example.com }\n');
+    expect(Object.keys((await loadPeople(repo, 'team/churn/churn.bpmn')).people)).toEqual(['teamer']);
+    expect((await loadPeople(repo, 'team/churn/churn.bpmn')).file).toBe('team/pipelane.yaml');
+    expect(Object.keys((await loadPeople(repo, 'other/x.bpmn')).people)).toEqual(['root']);
+    expect(Object.keys((await loadPeople(join(repo, 'team/churn'), 'churn.bpmn')).people)).toEqual([]);
+  });
+});
