@@ -110,4 +110,11 @@ export function registerClientCommands(program: Command, io: ClientIO): void {
       const complete = (b: Backend) => b.completeTask(id, parseVars(opts.var));
       return run(opts, complete, (t) => [`task ${t.id} completed`]);
     });
+  for (const [verb, approved] of [['approve', true], ['reject', false]] as const) {
+    target(tasks.command(verb).description(`${verb} an open approval (approved=${approved}); the first decision wins`).argument('<id>', 'the task id'))
+      .option('--comment <text>', approved ? 'a comment' : 'the reason')
+      .action((id: string, opts: TargetOptions & { comment?: string }) =>
+        run(opts, (b) => b.completeTask(id, { approved, comment: opts.comment ?? '' }), (t) => [`task ${t.id} ${approved ? 'approved' : 'rejected'}`]),
+      );
+  }
 }

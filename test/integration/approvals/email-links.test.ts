@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { completeUserTask } from '../../../src/approvals/complete-task.js';
+import { cli } from '../daemon/daemon.js';
 import { linkIn, MailServer } from './mail-server.js';
 import { approvalModel, PEOPLE } from './models.js';
 import { csrfIn, get, post, ScriptedRunner, World } from './world.js';
@@ -124,5 +125,19 @@ describe('approval by emailed link', { timeout: 30_000 }, () => {
     expect((await get(linkIn(mail2!))).body).toContain('already approved by cli at');
     expect(() => completeUserTask(world.store, task.id, { approved: false }, 'api:token1', Date.now())).toThrow(/already approved by cli at/);
     expect(world.history(id2).find((h) => h.type === 'taskCompletionRefused')).toMatchObject({ actor: 'api:token1' });
+  });
+
+  it('takes a rejection from the CLI with its reason; the emailed link then says who decided', async () => {
+    await startWorld({ 'camunda:assignee': 'ada' }, SIDECAR);
+    const id = await world.startInstance('ship');
+    const [mail] = await smtp.waitFor((m) => m.text?.includes(id) === true);
+    const task = world.openTask(id, 'approve');
+    const rejected = await cli(['tasks', 'reject', task.id, '--comment', 'wrong data', '--data-dir', world.dataDir]);
+    expect(rejected).toMatchObject({ code: 0, stdout: `task ${task.id} rejected\n` });
+    const again = await cli(['tasks', 'approve', task.id, '--data-dir', world.dataDir]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already rejected by cli at/);
+    expect(world.history(id).find((h) => h.type === 'taskCompleted')).toMatchObject({ actor: 'cli', data: { variables: { approved: false, comment: 'wrong data' } } });
+    expect((await get(linkIn(mail!))).body).toMatch(/already rejected by cli at/);
   });
 });
