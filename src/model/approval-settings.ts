@@ -20,6 +20,8 @@
  * ```
  */
 import { z } from 'zod';
+import type { Diagnostic } from './diagnostic.js';
+import type { DeploymentModel } from './process-model.js';
 import { parseDuration, parseMemory } from './units.js';
 
 const ms = z.string().transform((text, ctx) => {
@@ -64,3 +66,32 @@ export type ApprovalSettings = z.output<typeof approvalSettingsSchema>;
 export type TimerAction = ApprovalSettings['timers'][string];
 
 export const DEFAULT_APPROVAL_SETTINGS: ApprovalSettings = approvalSettingsSchema.parse({});
+
+/**
+ * What the loader can check of a model's user tasks before anything runs: a
+ * form in the file that cannot be used, approval settings on an element that
+ * is no user task, a `timers` key that is no non-interrupting timer boundary
+ * event of the task.
+ */
+export function approvalDiagnostics(model: DeploymentModel, sidecar: { file: string; tasks: Record<string, { approval?: ApprovalSettings | undefined }> } | undefined): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const nodes = Object.values(model.processes).flatMap((p) => Object.values(p.nodes));
+  for (const node of nodes) {
+    if (node.formProblem) {
+      out.push({ severity: 'error', rule: 'pipelane/form', file: model.file, element: node.id, message: `the form of user task ${node.id} cannot be used: ${node.formProblem}.`, fix: 'Use field types string, long, boolean, date or enum and the constraints required, readonly, min, max, minlength, maxlength or pattern.' });
+    }
+  }
+  for (const [id, settings] of Object.entries(sidecar?.tasks ?? {})) {
+    if (!settings.approval) continue;
+    const node = nodes.find((n) => n.id === id);
+    if (node && node.type !== 'userTask') {
+      out.push({ severity: 'error', rule: 'pipelane/sidecar', file: sidecar!.file, element: id, message: `tasks.${id}.approval configures ${id}, which is a ${node.type}, not a user task.`, fix: 'Move the approval settings to the user task they are for.' });
+    }
+    for (const timer of Object.keys(settings.approval.timers)) {
+      const boundary = nodes.find((n) => n.id === timer);
+      if (boundary?.type === 'boundaryEvent' && boundary.attachedTo === id && !boundary.cancelActivity && boundary.eventDefinitions.some((d) => d.kind === 'timer')) continue;
+      out.push({ severity: 'error', rule: 'pipelane/sidecar', file: sidecar!.file, element: timer, message: `tasks.${id}.approval.timers.${timer} names no non-interrupting timer boundary event of ${id}.`, fix: `Use the id of a timer boundary event attached to ${id} with "Interrupting" off (cancelActivity="false").` });
+    }
+  }
+  return out;
+}
