@@ -121,7 +121,13 @@ export class Runtime {
     return this.options.clock.now();
   }
 
-  /** Applies every pending command of the outbox, in order. Re-entrant calls just ask for another pass. */
+  /**
+   * Applies every pending command of the outbox, in order, each pass in one
+   * transaction (a command's own transaction is a savepoint in it): one
+   * commit per pass instead of one per command. What a command starts outside
+   * the store (a container, a timer callback) begins after the commit.
+   * Re-entrant calls just ask for another pass.
+   */
   applyOutbox(): void {
     if (this.applying) {
       this.applyAgain = true;
@@ -131,7 +137,9 @@ export class Runtime {
     try {
       do {
         this.applyAgain = false;
-        for (const entry of this.store.pendingCommands(1000)) this.apply(entry);
+        this.store.transaction(() => {
+          for (const entry of this.store.pendingCommands(1000)) this.apply(entry);
+        });
       } while (this.applyAgain);
     } finally {
       this.applying = false;

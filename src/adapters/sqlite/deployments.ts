@@ -18,6 +18,9 @@ interface DeploymentRow {
 }
 
 const COLUMNS = 'id, file, hash, commit_sha, process_ids, model, sidecar, repo_dir, deployed_at, active';
+const HEADER_COLUMNS = 'id, file, hash, commit_sha, repo_dir, deployed_at, active';
+
+type DeploymentHeader = Omit<DeploymentRow, 'process_ids' | 'model' | 'sidecar'>;
 const NEWEST_FIRST = 'ORDER BY deployed_at DESC, rowid DESC';
 
 export class DeploymentTable {
@@ -26,6 +29,7 @@ export class DeploymentTable {
   private readonly deleteProcesses;
   private readonly insertProcess;
   private readonly byId;
+  private readonly headerById;
   private readonly all;
   private readonly allActive;
   private readonly activeOf;
@@ -46,6 +50,7 @@ export class DeploymentTable {
       'INSERT OR IGNORE INTO deployment_processes (process_id, deployment_id) VALUES (?, ?)',
     );
     this.byId = db.prepare<[string], DeploymentRow>(`SELECT ${COLUMNS} FROM deployments WHERE id = ?`);
+    this.headerById = db.prepare<[string], DeploymentHeader>(`SELECT ${HEADER_COLUMNS} FROM deployments WHERE id = ?`);
     this.all = db.prepare<[], DeploymentRow>(`SELECT ${COLUMNS} FROM deployments ${NEWEST_FIRST}`);
     this.allActive = db.prepare<[], DeploymentRow>(`SELECT ${COLUMNS} FROM deployments WHERE active = 1 ${NEWEST_FIRST}`);
     this.activeOf = db.prepare<[string], DeploymentRow>(
@@ -64,7 +69,13 @@ export class DeploymentTable {
     for (const processId of deployment.processIds) this.insertProcess.run(processId, deployment.id);
   }
 
+  /** Every engine step reads its deployment: once its content is parsed, only the small columns are read again. */
   get(id: string): DeploymentRecord | undefined {
+    const content = this.parsed.get(id);
+    if (content) {
+      const header = this.headerById.get(id);
+      return header && this.fromRow({ ...header, process_ids: '', model: '', sidecar: null });
+    }
     const row = this.byId.get(id);
     return row && this.fromRow(row);
   }
