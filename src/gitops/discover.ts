@@ -8,6 +8,7 @@ import type { DeploymentModel } from '../model/process-model.js';
 import { resolveScriptSource } from '../model/script-source.js';
 import { parseSidecar, type Sidecar } from '../model/sidecar.js';
 import { approvalDiagnostics } from '../model/approval-settings.js';
+import { peopleDiagnostics } from '../approvals/people-check.js';
 
 /** One `.bpmn` file of a repository with its sidecar, loaded and checked. */
 export interface ModelFile {
@@ -59,7 +60,7 @@ export async function loadModelFile(repoDir: string, file: string): Promise<Mode
   if (!loaded.ok) return { file, hash, diagnostics };
   diagnostics.push(...(await checkScripts(repoDir, file, loaded.model, sidecar)));
   if (sidecar) diagnostics.push(...unknownTaskKeys(loaded.model, sidecar));
-  diagnostics.push(...approvalDiagnostics(loaded.model, sidecar));
+  diagnostics.push(...approvalDiagnostics(loaded.model, sidecar), ...(await peopleDiagnostics(repoDir, loaded.model, sidecar)));
   if (hasErrors(diagnostics)) return { file, hash, diagnostics };
   return { file, hash, model: loaded.model, ...(sidecar ? { sidecar } : {}), diagnostics };
 }

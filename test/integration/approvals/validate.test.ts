@@ -20,6 +20,7 @@ describe('loading a model with user tasks', () => {
     const badForm = '<extensionElements><camunda:formData><camunda:formField id="colour" type="color"/></camunda:formData></extensionElements>';
     const model = approvalModel('ship', { 'camunda:assignee': 'ada' }, { taskBody: badForm, boundaries: reminderBoundary('remind', 'PT1H'), extraFlows: [['remind', 'remind_end']] });
     const dir = repo({
+      'pipelane.yaml': 'people:\n  ada: { email: ada@example.com }\n',
       'ship.bpmn': model,
       'ship.yaml': 'tasks:\n  prepare:\n    approval: { quorum: 2 }\n  approve:\n    approval:\n      timers: { remind: remind, nudge: remind }\n',
     });
@@ -37,5 +38,23 @@ describe('loading a model with user tasks', () => {
     const loaded = await loadModelFile(join(import.meta.dirname, '../../../examples'), 'propensity/propensity.bpmn');
     expect(loaded.diagnostics).toEqual([]);
     expect(loaded.sidecar?.tasks['approve']?.approval).toMatchObject({ channels: ['email'], context: ['modelVersion', 'auc', 'rows', 'dataset'], attachments: ['report.html'], linkTtl: 3 * 86_400_000, quorum: 1 });
+  });
+
+  it('checks static names and onFailure against pipelane.yaml; expressions wait for run time', async () => {
+    const yaml = 'people:\n  ada: { email: ada@example.com }\ngroups:\n  leads: [ada]\n';
+    const model = approvalModel('ship', { 'camunda:assignee': '${owner}', 'camunda:candidateUsers': 'bob', 'camunda:candidateGroups': 'leads,admins', 'camunda:dueDate': '${due}' });
+    const dir = repo({ 'pipelane.yaml': yaml, 'team/ship.bpmn': model, 'team/ship.yaml': 'notifications:\n  onFailure: [leads, ops@example.com, nobody]\n' });
+    const loaded = await loadModelFile(dir, 'team/ship.bpmn');
+    expect(loaded.diagnostics.map((d) => [d.severity, d.element ?? d.file, d.message])).toEqual([
+      ['error', 'approve', 'the candidateUsers "bob" of user task approve is not a person of pipelane.yaml.'],
+      ['error', 'approve', 'the candidateGroups "admins" of user task approve is not a group of pipelane.yaml.'],
+      ['error', 'team/ship.yaml', 'notifications.onFailure names "nobody", who is no person or group of pipelane.yaml and no email address.'],
+    ]);
+
+    const broken = await loadModelFile(repo({ 'pipelane.yaml': 'groups:\n  g: [zed]\n', 'ship.bpmn': model }), 'ship.bpmn');
+    expect(broken.diagnostics).toMatchObject([{ severity: 'error', rule: 'pipelane/people', file: 'pipelane.yaml', message: expect.stringContaining('groups.g lists "zed"') }]);
+    const none = await loadModelFile(repo({ 'ship.bpmn': approvalModel('ship', { 'camunda:assignee': 'ada' }) }), 'ship.bpmn');
+    expect(none.model).toBeDefined();
+    expect(none.diagnostics).toMatchObject([{ severity: 'warning', message: 'the assignee "ada" of user task approve is not a person of pipelane.yaml (there is none).' }]);
   });
 });
