@@ -77,13 +77,18 @@ export function diffFiles(current: ReadonlyMap<string, FileVersion>, next: reado
 }
 
 /** The schedules in effect after a revision: those of each file's effective version. */
-export function schedulesAfter(diffs: readonly FileDiff[], current: ReadonlyMap<string, FileVersion>, next: readonly FileVersion[]): ScheduleDefinition[] {
+export function schedulesAfter(
+  diffs: readonly FileDiff[],
+  current: ReadonlyMap<string, FileVersion>,
+  next: readonly FileVersion[],
+  definitionsOf: (f: FileVersion) => ScheduleDefinition[] = (f) => (f.model ? schedulesOf(f.file, f.model, f.sidecar) : []),
+): ScheduleDefinition[] {
   const byFile = new Map(next.map((f) => [f.file, f]));
   const out: ScheduleDefinition[] = [];
   for (const d of diffs) {
     if (d.change === 'removed') continue;
     const source = d.change === 'invalid' ? current.get(d.file) : byFile.get(d.file);
-    if (source?.model) out.push(...schedulesOf(d.file, source.model, source.sidecar));
+    if (source?.model) out.push(...definitionsOf(source));
   }
   return out;
 }

@@ -74,11 +74,12 @@ export async function listTree(git: SimpleGit, treeish: string): Promise<Map<str
   return tree;
 }
 
-/** Writes the files of a tree into `dest` (which must exist): `git archive | tar -x`. */
-export function extractTree(gitDir: string, treeish: string, dest: string, access: GitAccess): Promise<void> {
+/** Writes the files of a tree (or only `paths` of it) into `dest`, which must exist: `git archive | tar -x`. */
+export function extractTree(gitDir: string, treeish: string, dest: string, access: GitAccess, paths?: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const env = gitEnv(access);
-    const archive = spawn('git', ['-C', gitDir, 'archive', '--format=tar', treeish], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const only = paths ? ['--', ...paths.map((p) => `:(literal)${p}`)] : [];
+    const archive = spawn('git', ['-C', gitDir, 'archive', '--format=tar', treeish, ...only], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const tar = spawn('tar', ['-x', '-C', dest, '-f', '-'], { env, stdio: ['pipe', 'ignore', 'pipe'] });
     let stderr = '';
     archive.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

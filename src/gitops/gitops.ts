@@ -84,11 +84,20 @@ export class GitOps {
     return this.sync.status();
   }
 
-  /** Schedules with their next fires; removed ones only when asked. */
+  /**
+   * Schedules with their next fire (from the scheduler, without computing)
+   * and, when asked, the next `upcoming` fires; removed ones only when asked.
+   */
   schedules(options: { includeRemoved?: boolean; upcoming?: number } = {}): ScheduleView[] {
     const now = this.options.clock.now();
+    const upcoming = options.upcoming ?? 0;
     const records = this.options.gitops.listSchedules(options.includeRemoved ? {} : { state: 'active' });
-    return records.map((record) => scheduleView(record, now, options.upcoming ?? 3));
+    return records.map((record) => {
+      const known = this.scheduler.nextFireOf(record.id);
+      if (upcoming === 0 && known) return { ...record, ...(known.at === undefined ? {} : { nextFireAt: known.at }), upcoming: [] };
+      const view = scheduleView(record, now, Math.max(upcoming, 1));
+      return { ...view, upcoming: view.upcoming.slice(0, upcoming) };
+    });
   }
 
   /** The decided fires of a schedule, newest first. */

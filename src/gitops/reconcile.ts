@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import type { GitOpsStore, RevisionFile, RevisionRecord, ScheduleRecord } from '../ports/gitops-store.js';
 import { silentLog, type Log } from '../ports/log.js';
 import type { DeploymentRecord, Store } from '../ports/store.js';
-import type { ScheduleDefinition } from '../schedule/scheduler-sources.js';
+import { schedulesOf, type ScheduleDefinition } from '../schedule/scheduler-sources.js';
 import { diffFiles, diffSchedules, schedulesAfter, type FileDiff, type FileVersion } from './diff.js';
 import { deploymentIdOf, ModelCache, type FileTree, type LoadedModel } from './model-cache.js';
 import { modelFilesOf } from './tree.js';
@@ -39,9 +39,23 @@ export interface ReconcilerOptions {
   cache?: ModelCache;
 }
 
+/**
+ * What is in effect, kept between reconciles: the reconciler is the only
+ * writer of deployments and schedule definitions in GitOps mode, so it reads
+ * them from the store once (and again after a failed transaction).
+ */
+interface View {
+  active: Map<string, DeploymentRecord>;
+  schedules: Map<string, ScheduleDefinition>;
+  /** The deployment each schedule starts. */
+  scheduleDeployments: Map<string, string>;
+}
+
 export class Reconciler {
   readonly cache: ModelCache;
   private readonly log: Log;
+  private view: View | undefined;
+  private readonly definitions = new Map<string, ScheduleDefinition[]>();
 
   constructor(private readonly options: ReconcilerOptions) {
     this.cache = options.cache ?? new ModelCache();
@@ -57,8 +71,8 @@ export class Reconciler {
     this.cache.retain(files);
     const parsed = this.cache.parsed - parsedBefore;
 
-    const active = new Map<string, DeploymentRecord>();
-    for (const d of store.listDeployments({ activeOnly: true })) if (!active.has(d.file)) active.set(d.file, d);
+    const view = this.view ?? this.readView();
+    const { active } = view;
     const current = new Map<string, FileVersion>([...active].map(([file, d]) => [file, versionOf(d)]));
     const next: FileVersion[] = loaded.map((m) => ({
       file: m.file,
@@ -73,10 +87,9 @@ export class Reconciler {
     const deploymentOf = (d: FileDiff) =>
       d.change === 'invalid' ? active.get(d.file)?.id : d.version ? deploymentIdOf({ file: d.file, version: d.version }) : undefined;
 
-    const wanted = schedulesAfter(diffs, current, next);
+    const wanted = schedulesAfter(diffs, current, next, (f) => this.definitionsOf(f));
     const deploymentByFile = new Map(diffs.map((d) => [d.file, deploymentOf(d)]));
-    const stored = gitops.listSchedules();
-    const scheduleDiff = diffSchedules(stored.filter((s) => s.state === 'active'), wanted);
+    const scheduleDiff = diffSchedules([...view.schedules.values()], wanted);
     const record: RevisionRecord = {
       revision: input.revision,
       reconciledAt: at,
@@ -89,42 +102,46 @@ export class Reconciler {
     };
     const changed = diffs.some((d) => d.change !== 'unchanged') || record.schedules.added.length + record.schedules.changed.length + record.schedules.removed.length > 0;
 
-    store.transaction(() => {
-      for (const d of diffs) {
-        if (d.change === 'added' || d.change === 'changed' || d.change === 'unchanged') {
-          this.activate(byFile.get(d.file)!, input, at, active.get(d.file));
-        } else if (d.change === 'removed') {
-          store.setDeploymentActive(active.get(d.file)!.id, false);
+    const nextActive = new Map<string, DeploymentRecord>();
+    try {
+      store.transaction(() => {
+        for (const d of diffs) {
+          if (d.change === 'added' || d.change === 'changed' || d.change === 'unchanged') {
+            nextActive.set(d.file, this.activate(byFile.get(d.file)!, input, at, active.get(d.file)));
+          } else if (d.change === 'removed') {
+            store.setDeploymentActive(active.get(d.file)!.id, false);
+          } else if (active.has(d.file)) nextActive.set(d.file, active.get(d.file)!);
         }
-      }
-      const storedById = new Map(stored.map((s) => [s.id, s]));
-      const put = (s: ScheduleDefinition, fields: Partial<ScheduleRecord>) => {
-        const was = storedById.get(s.id);
-        const deploymentId = deploymentByFile.get(s.file);
-        if (!deploymentId) return;
-        gitops.putSchedule({
-          ...(was ?? { createdAt: at, since: at, handledThrough: at }),
-          ...s,
-          deploymentId,
-          state: 'active',
-          updatedAt: at,
-          ...fields,
-        } as ScheduleRecord);
-      };
-      // A schedule added again after removal starts afresh: nothing from before counts as missed.
-      for (const s of scheduleDiff.added) put(s, { since: at, handledThrough: Math.max(at, storedById.get(s.id)?.handledThrough ?? at), revision: input.revision });
-      for (const { after } of scheduleDiff.changed) put(after, { since: at, handledThrough: Math.max(at, storedById.get(after.id)!.handledThrough), revision: input.revision });
-      for (const s of scheduleDiff.unchanged) {
-        const was = storedById.get(s.id)!;
-        if (was.deploymentId !== deploymentByFile.get(s.file)) put(s, { updatedAt: was.updatedAt });
-      }
-      for (const s of scheduleDiff.removed) {
-        const was = storedById.get(s.id)!;
-        gitops.putSchedule({ ...was, state: 'removed', updatedAt: at, revision: input.revision });
-      }
-      gitops.putRevision(record);
-      gitops.putSyncState({ revision: input.revision, syncedAt: at });
-    });
+        // Rows are read fresh: the scheduler writes their progress (handledThrough, lastFireAt).
+        const put = (s: ScheduleDefinition, fields: (was: ScheduleRecord | undefined) => Partial<ScheduleRecord>) => {
+          const was = gitops.getSchedule(s.id);
+          const deploymentId = deploymentByFile.get(s.file);
+          if (!deploymentId) return;
+          gitops.putSchedule({ ...(was ?? { createdAt: at, since: at, handledThrough: at }), ...s, deploymentId, state: 'active', updatedAt: at, ...fields(was) } as ScheduleRecord);
+        };
+        // Added (again, after a removal) or changed: the trigger counts from now; nothing before counts as missed.
+        for (const s of scheduleDiff.added) put(s, (was) => ({ since: at, handledThrough: Math.max(at, was?.handledThrough ?? at), revision: input.revision }));
+        for (const { after } of scheduleDiff.changed) put(after, (was) => ({ since: at, handledThrough: Math.max(at, was?.handledThrough ?? at), revision: input.revision }));
+        for (const s of scheduleDiff.unchanged) {
+          if (view.scheduleDeployments.get(s.id) !== deploymentByFile.get(s.file)) put(s, (was) => ({ updatedAt: was?.updatedAt ?? at }));
+        }
+        for (const s of scheduleDiff.removed) {
+          const was = gitops.getSchedule(s.id);
+          if (was) gitops.putSchedule({ ...was, state: 'removed', updatedAt: at, revision: input.revision });
+        }
+        gitops.putRevision(record);
+        gitops.putSyncState({ revision: input.revision, syncedAt: at });
+      });
+    } catch (error) {
+      this.view = undefined; // what the store holds is read again next time
+      throw error;
+    }
+    const live = wanted.filter((s) => deploymentByFile.get(s.file));
+    this.view = {
+      active: nextActive,
+      schedules: new Map(live.map((s) => [s.id, s])),
+      scheduleDeployments: new Map(live.map((s) => [s.id, deploymentByFile.get(s.file)!])),
+    };
 
     for (const f of record.files) {
       if (f.status === 'invalid') {
@@ -140,18 +157,18 @@ export class Reconciler {
   }
 
   /** Makes the file's loaded version its one active deployment (inside the caller's transaction). */
-  private activate(model: LoadedModel, input: RevisionInput, at: number, before: DeploymentRecord | undefined): void {
+  private activate(model: LoadedModel, input: RevisionInput, at: number, before: DeploymentRecord | undefined): DeploymentRecord {
     const { store } = this.options;
     const id = deploymentIdOf(model);
-    if (before && before.id !== id) store.setDeploymentActive(before.id, false);
-    const existing = before?.id === id ? before : store.getDeployment(id);
-    if (existing && existing.active && existsSync(existing.repoDir)) return;
+    if (before?.id === id && before.active) return before;
+    if (before) store.setDeploymentActive(before.id, false);
+    const existing = store.getDeployment(id);
     if (existing && existsSync(existing.repoDir)) {
       store.setDeploymentActive(id, true);
-      return;
+      return { ...existing, active: true };
     }
     const m = model.loaded.model!;
-    store.putDeployment({
+    const record: DeploymentRecord = {
       id,
       file: model.file,
       hash: model.version,
@@ -162,7 +179,28 @@ export class Reconciler {
       repoDir: input.dir,
       deployedAt: existing?.deployedAt ?? at,
       active: true,
-    });
+    };
+    store.putDeployment(record);
+    return record;
+  }
+
+  /** Active deployments by file and active schedules, as the store holds them. */
+  private readView(): View {
+    const active = new Map<string, DeploymentRecord>();
+    for (const d of this.options.store.listDeployments({ activeOnly: true })) if (!active.has(d.file)) active.set(d.file, d);
+    const stored = this.options.gitops.listSchedules({ state: 'active' });
+    return { active, schedules: new Map(stored.map((s) => [s.id, s])), scheduleDeployments: new Map(stored.map((s) => [s.id, s.deploymentId])) };
+  }
+
+  /** The schedule definitions of a version: the same for the same content, so worked out once. */
+  private definitionsOf(f: FileVersion): ScheduleDefinition[] {
+    const key = `${f.file}@${f.version ?? ''}`;
+    let definitions = this.definitions.get(key);
+    if (!definitions) {
+      definitions = f.model ? schedulesOf(f.file, f.model, f.sidecar) : [];
+      this.definitions.set(key, definitions);
+    }
+    return definitions;
   }
 }
 

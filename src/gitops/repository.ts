@@ -16,7 +16,7 @@ import type { SimpleGit } from 'simple-git';
 import { PipelaneError, toError } from '../errors.js';
 import { extractTree, listTree, openGit, redact, resolveCommit, type GitAccess } from './git.js';
 import type { FileTree } from './model-cache.js';
-import { copyFiles } from './snapshots.js';
+import { copyFiles, linkFrom, type SnapshotBase } from './snapshots.js';
 import { worktreeRevision, worktreeTree } from './tree.js';
 
 export interface RepositoryOptions {
@@ -34,8 +34,11 @@ export interface Revision {
   /** The commit id, or `worktree-<hash>`. */
   id: string;
   tree: FileTree;
-  /** Writes the revision's files (below --path) into an empty directory. */
-  write(dest: string): Promise<void>;
+  /**
+   * Writes the revision's files (below --path) into an empty directory;
+   * given an existing snapshot, links the files it shares with it.
+   */
+  write(dest: string, base?: SnapshotBase): Promise<void | 'read-only'>;
 }
 
 export type RepositoryKind = 'remote' | 'local' | 'worktree';
@@ -125,7 +128,15 @@ function commits(
       const tree = await listTree(git, treeish).catch((e: unknown) => {
         throw new PipelaneError('GIT_FAILED', `${description}: commit ${commit.slice(0, 8)} has no directory ${options.path || '/'} (${redact(toError(e).message, options.access).trim()}).`);
       });
-      return { id: commit, tree, write: (dest) => extractTree(gitDir, treeish, dest, options.access) };
+      const full = (dest: string) => extractTree(gitDir, treeish, dest, options.access);
+      return {
+        id: commit,
+        tree,
+        write: async (dest, base) => {
+          if (base && (await linkFrom(base, tree, dest, (paths) => extractTree(gitDir, treeish, dest, options.access, paths)))) return 'read-only';
+          await full(dest);
+        },
+      };
     },
     watch: watcher,
   };

@@ -56,7 +56,7 @@ export function scheduleView(s: ScheduleView): Record<string, unknown> {
     overlap: s.overlap,
     catchUp: s.catchUp,
     nextFireAt: iso(s.nextFireAt),
-    upcoming: s.upcoming.map(iso),
+    ...(s.upcoming.length > 0 ? { upcoming: s.upcoming.map(iso) } : {}),
     lastFireAt: iso(s.lastFireAt),
     since: iso(s.since),
     ...(s.revision ? { revision: s.revision } : {}),
@@ -109,7 +109,8 @@ export function gitopsRoutes(gitops: GitOps): Route[] {
       pattern: '/api/v1/schedules',
       handler: ({ query }) => {
         const all = query.get('all') === 'true' || query.get('all') === '1';
-        return json(200, { items: gitops.schedules({ includeRemoved: all }).map(scheduleView) });
+        const upcoming = intParam(query, 'upcoming', 0, 0, 20);
+        return json(200, { items: gitops.schedules({ includeRemoved: all, upcoming }).map(scheduleView) });
       },
     },
     {

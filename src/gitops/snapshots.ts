@@ -6,12 +6,26 @@
  *
  * A snapshot is written into a temporary directory and renamed into place,
  * so one that exists is complete; a crash leaves a `.tmp-*` that the next
- * prune removes.
+ * prune removes. A new snapshot hard-links the files it shares with the
+ * previous one (they are read-only, so nothing writes through a link) and
+ * writes only what changed: a commit touching one file of a large
+ * repository costs a few links, not a checkout.
  */
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, copyFile, lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { existsSync } from 'node:fs';
+import { copyFile, mkdir, readdir, rename, rm, rmdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import type { FileTree } from './model-cache.js';
+
+const run = promisify(execFile);
+
+/** A snapshot that exists and the tree it holds: what a new one may link from. */
+export interface SnapshotBase {
+  dir: string;
+  tree: FileTree;
+}
 
 export class Snapshots {
   constructor(readonly root: string) {}
@@ -21,16 +35,19 @@ export class Snapshots {
     return join(this.root, revision);
   }
 
-  /** The snapshot of `revision`, written by `write(dir)` the first time. */
-  async ensure(revision: string, write: (dir: string) => Promise<void>): Promise<string> {
+  /**
+   * The snapshot of `revision`, written by `write(dir)` the first time;
+   * `write` answers 'read-only' when it left every file read-only itself.
+   */
+  async ensure(revision: string, write: (dir: string) => Promise<void | 'read-only'>): Promise<string> {
     const dir = this.dirOf(revision);
     if (existsSync(dir)) return dir;
     await mkdir(this.root, { recursive: true });
     const tmp = join(this.root, `.tmp-${revision}-${randomBytes(4).toString('hex')}`);
     await mkdir(tmp);
     try {
-      await write(tmp);
-      await makeReadOnly(tmp);
+      // Files read-only; directories stay the owner's, so a later snapshot can link into copies of them.
+      if ((await write(tmp)) !== 'read-only') await run('find', [tmp, '-type', 'f', '-exec', 'chmod', 'a-w', '{}', '+']);
       await rename(tmp, dir);
     } catch (error) {
       await removeTree(tmp);
@@ -54,6 +71,25 @@ export class Snapshots {
   }
 }
 
+/**
+ * Fills `dest` with `tree`, linking from `base` what did not change and
+ * calling `writeChanged(paths)` for the rest (added or modified files).
+ * Returns false, having done nothing, when too much changed for links to pay.
+ */
+export async function linkFrom(base: SnapshotBase, tree: FileTree, dest: string, writeChanged: (paths: string[]) => Promise<void>): Promise<boolean> {
+  const changed = [...tree].filter(([path, blob]) => base.tree.get(path) !== blob).map(([path]) => path);
+  if (changed.length > 500 || changed.length > tree.size / 2) return false;
+  await run('cp', ['-al', `${base.dir}/.`, dest]);
+  const gone = [...base.tree.keys()].filter((path) => !tree.has(path));
+  for (const path of [...changed, ...gone]) await rm(join(dest, path), { force: true });
+  for (const path of gone) await removeEmptyParents(dest, path);
+  if (changed.length > 0) {
+    await writeChanged(changed);
+    await run('chmod', ['a-w', '--', ...changed.map((p) => join(dest, p))]);
+  }
+  return true;
+}
+
 /** Copies the listed files of a working tree into `dest`. */
 export async function copyFiles(root: string, paths: Iterable<string>, dest: string): Promise<void> {
   const made = new Set<string>();
@@ -68,22 +104,18 @@ export async function copyFiles(root: string, paths: Iterable<string>, dest: str
   }
 }
 
-async function makeReadOnly(dir: string): Promise<void> {
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) await makeReadOnly(path);
-    else if (entry.isFile()) await chmod(path, (await lstat(path)).mode & 0o555);
+async function removeEmptyParents(root: string, path: string): Promise<void> {
+  for (let dir = dirname(path); dir !== '.' && dir !== ''; dir = dirname(dir)) {
+    try {
+      await rmdir(join(root, dir));
+    } catch {
+      return; // not empty
+    }
   }
-  await chmod(dir, 0o555);
 }
 
 async function removeTree(dir: string): Promise<void> {
-  const writable = async (d: string): Promise<void> => {
-    await chmod(d, 0o755).catch(() => undefined);
-    for (const entry of await readdir(d, { withFileTypes: true }).catch(() => [])) {
-      if (entry.isDirectory()) await writable(join(d, entry.name));
-    }
-  };
-  await writable(dir);
+  // Directories only: files may be hard links shared with snapshots that stay, and unlinking needs no write bit on them.
+  await run('find', [dir, '-type', 'd', '-exec', 'chmod', 'u+w', '{}', '+']).catch(() => undefined);
   await rm(dir, { recursive: true, force: true });
 }

@@ -6,6 +6,7 @@
  * reached, a git error) changes nothing that is deployed: it is reported in
  * `status()` and retried with exponential backoff.
  */
+import { existsSync } from 'node:fs';
 import { toError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { GitOpsStore } from '../ports/gitops-store.js';
@@ -14,7 +15,7 @@ import type { Store } from '../ports/store.js';
 import { redact, type GitAccess } from './git.js';
 import type { ReconcileOutcome, Reconciler } from './reconcile.js';
 import type { RepositorySource } from './repository.js';
-import type { Snapshots } from './snapshots.js';
+import type { SnapshotBase, Snapshots } from './snapshots.js';
 
 export interface SyncOptions {
   source: RepositorySource;
@@ -47,7 +48,15 @@ export interface SyncStatus {
   lastError?: { message: string; at: number };
   consecutiveFailures: number;
   nextAttemptAt?: number;
-  lastReconcile?: { revision: string; at: number; durationMs: number; parsed: number; changed: boolean };
+  lastReconcile?: {
+    revision: string;
+    at: number;
+    durationMs: number;
+    /** Where the time went: fetching and listing, writing the snapshot, loading and committing. */
+    phasesMs: { fetch: number; snapshot: number; reconcile: number };
+    parsed: number;
+    changed: boolean;
+  };
 }
 
 export interface SyncResult {
@@ -65,6 +74,9 @@ export class Sync {
   private stopWatching: (() => Promise<void>) | undefined;
   private debounce: NodeJS.Timeout | undefined;
   private stopped = false;
+  private pruning: Promise<void> | undefined;
+  /** The snapshot of the revision in effect: the next one links its unchanged files from it. */
+  private last: SnapshotBase | undefined;
   private readonly log: Log;
   private readonly state: Omit<SyncStatus, 'source' | 'revision' | 'syncedAt'> = { state: 'starting', consecutiveFailures: 0 };
 
@@ -112,6 +124,18 @@ export class Sync {
     this.cancelTimer?.();
     await this.stopWatching?.();
     await this.current?.catch(() => undefined);
+    await this.pruning;
+  }
+
+  /** The snapshot of the revision in effect, with its tree, when it is still on disk. */
+  private async baseSnapshot(): Promise<SnapshotBase | undefined> {
+    if (this.last && existsSync(this.last.dir)) return this.last;
+    const previous = this.options.gitops.getSyncState()?.revision;
+    if (!previous || this.options.source.kind === 'worktree') return undefined;
+    const dir = this.options.snapshots.dirOf(previous);
+    if (!existsSync(dir)) return undefined;
+    const tree = await this.options.source.revision(previous).then((r) => r.tree, () => undefined);
+    return tree && { dir, tree };
   }
 
   private async run(reason: string): Promise<SyncResult> {
@@ -127,14 +151,23 @@ export class Sync {
         return { ok: true, revision: head, reconciled: false };
       }
       const revision = await source.revision(head);
-      const dir = await snapshots.ensure(revision.id, revision.write);
+      const fetched = clock.now();
+      const base = await this.baseSnapshot();
+      const dir = await snapshots.ensure(revision.id, (tmp) => revision.write(tmp, base));
+      this.last = { dir, tree: revision.tree };
+      const written = clock.now();
       const outcome = await reconciler.reconcile({ revision: revision.id, dir, tree: revision.tree });
-      const durationMs = clock.now() - started;
-      this.state.lastReconcile = { revision: revision.id, at: clock.now(), durationMs, parsed: outcome.parsed, changed: outcome.changed };
-      this.log.info({ revision: revision.id, reason, durationMs, parsed: outcome.parsed, files: outcome.record.files.length }, `reconciled ${revision.id.slice(0, 20)} in ${durationMs} ms`);
+      const done = clock.now();
+      const phasesMs = { fetch: fetched - started, snapshot: written - fetched, reconcile: done - written };
+      const durationMs = done - started;
+      this.state.lastReconcile = { revision: revision.id, at: done, durationMs, phasesMs, parsed: outcome.parsed, changed: outcome.changed };
+      this.log.info({ revision: revision.id, reason, durationMs, phasesMs, parsed: outcome.parsed, files: outcome.record.files.length }, `reconciled ${revision.id.slice(0, 20)} in ${durationMs} ms`);
       this.options.onReconciled?.(outcome);
       this.succeeded();
-      await this.prune().catch((e: unknown) => this.log.warn({ err: toError(e).message }, 'removing old snapshots failed'));
+      // Old snapshots go in the background: deleting a large tree should not delay the next sync.
+      this.pruning ??= this.prune()
+        .catch((e: unknown) => this.log.warn({ err: toError(e).message }, 'removing old snapshots failed'))
+        .finally(() => (this.pruning = undefined));
       return { ok: true, revision: revision.id, reconciled: true };
     } catch (e) {
       const message = redact(toError(e).message, this.options.access);
@@ -172,6 +205,7 @@ export class Sync {
   private async prune(): Promise<void> {
     const { store, snapshots } = this.options;
     const keep = new Set(store.listDeployments({ activeOnly: true }).map((d) => d.repoDir));
+    if (this.last) keep.add(this.last.dir);
     let cursor: string | undefined;
     do {
       const page = store.listInstances({ status: 'running', limit: 500, ...(cursor ? { cursor } : {}) });

@@ -94,9 +94,16 @@ export function scheduledProcess(model: DeploymentModel): ProcessDefinition | un
   );
 }
 
+const keys = new WeakMap<ScheduleDefinition, string>();
+
 /** The part of a definition whose change makes it a changed schedule (not its id). */
 export function definitionKey(d: ScheduleDefinition): string {
-  return JSON.stringify([d.processId, d.startEventId ?? null, d.trigger, sortKeys(d.variables), d.overlap, d.catchUp]);
+  let key = keys.get(d);
+  if (key === undefined) {
+    key = JSON.stringify([d.processId, d.startEventId ?? null, d.trigger, sortKeys(d.variables), d.overlap, d.catchUp]);
+    keys.set(d, key);
+  }
+  return key;
 }
 
 function sortKeys(value: unknown): unknown {

@@ -16,6 +16,7 @@ import type { FireRecord, GitOpsStore, ScheduleRecord } from '../ports/gitops-st
 import { silentLog, type Log } from '../ports/log.js';
 import type { Store } from '../ports/store.js';
 import { dueFires } from './scheduler-catch-up.js';
+import { definitionKey } from './scheduler-sources.js';
 import { compileTrigger, type CompiledTrigger } from './scheduler-triggers.js';
 
 /** The idempotency scope of fires: key `<schedule id>@<fire time in ms>`. */
@@ -96,14 +97,23 @@ export class Scheduler {
     this.disarm();
   }
 
-  /** The first fire not decided yet, as the scheduler sees it. */
-  nextFireOf(id: string): number | undefined {
-    return this.entries.get(id)?.next;
+  /** The first fire not decided yet, as the scheduler sees it; undefined for a schedule it does not hold. */
+  nextFireOf(id: string): { at: number | undefined } | undefined {
+    const entry = this.entries.get(id);
+    return entry && { at: entry.next };
   }
 
+  /** Reads the active schedules; an unchanged one keeps its compiled trigger and next fire. */
   private load(): void {
+    const previous = new Map(this.entries);
     this.entries.clear();
     for (const record of this.options.schedules.listSchedules({ state: 'active' })) {
+      const old = previous.get(record.id);
+      if (old?.trigger && old.record.since === record.since && definitionKey(old.record) === definitionKey(record)) {
+        const next = old.record.handledThrough === record.handledThrough ? old.next : old.trigger.next(record.handledThrough);
+        this.entries.set(record.id, { record, trigger: old.trigger, ...(next === undefined ? {} : { next }) });
+        continue;
+      }
       const compiled = compileTrigger(record.trigger, record.since);
       if (!compiled.ok) {
         this.log.warn({ schedule: record.id, file: record.file }, `schedule ${record.id} cannot fire: ${compiled.message}`);
