@@ -34,5 +34,7 @@ export function errorReply(value: unknown): { reply: Reply; error: PipelaneError
   const unexpected = error.code === 'INTERNAL' || ERROR_CODES[error.code].status >= 500;
   const message = error.code === 'INTERNAL' ? 'an internal error occurred; the daemon log has the details.' : error.message;
   const headers: Record<string, string> = error.code === 'UNAUTHORIZED' ? { 'www-authenticate': 'Bearer realm="pipelane"' } : {};
-  return { reply: json(error.status, { code: error.code, message }, headers), error, unexpected };
+  // A refused form (FORM_INVALID) says which field is wrong and why, for a form to show beside each field.
+  const fields = (error as { fields?: unknown }).fields;
+  return { reply: json(error.status, { code: error.code, message, ...(Array.isArray(fields) ? { fields } : {}) }, headers), error, unexpected };
 }

@@ -85,3 +85,13 @@ describe('compiled forms', () => {
     expect(nodes['c']!.formProblem).toContain('type "color"');
   });
 });
+
+describe('a refused form over the API', () => {
+  it('answers 422 with a message per field', async () => {
+    const { errorReply } = await import('../../../src/http/respond.js');
+    const { FormInvalidError } = await import('../../../src/approvals/task-form.js');
+    const { reply } = errorReply(new FormInvalidError([{ field: 'amount', message: 'Amount is required.' }], 'task "Approve" (t1)'));
+    expect(reply).toMatchObject({ status: 422, body: { code: 'FORM_INVALID', fields: [{ field: 'amount', message: 'Amount is required.' }] } });
+    expect((reply.body as { message: string }).message).toBe('the values for task "Approve" (t1) are not valid: Amount is required.');
+  });
+});
