@@ -45,6 +45,7 @@ const RANK: Record<RepositoryPermission, number> = { none: 0, read: 1, triage: 2
 
 export class GitHubChannel {
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly finishing = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: GitHubChannelDeps) {}
 
@@ -82,8 +83,16 @@ export class GitHubChannel {
     return run;
   }
 
-  /** Posts the outcome of a task that is no longer open and closes the issue the pipeline opened. */
-  async finish(taskId: string): Promise<void> {
+  /** Posts the outcome of a task that is no longer open and closes the issue the pipeline opened; once, however often it is asked. */
+  finish(taskId: string): Promise<void> {
+    const running = this.finishing.get(taskId);
+    if (running) return running;
+    const work = this.postOutcome(taskId).finally(() => this.finishing.delete(taskId));
+    this.finishing.set(taskId, work);
+    return work;
+  }
+
+  private async postOutcome(taskId: string): Promise<void> {
     const { store, approvals, client } = this.deps;
     const thread = approvals.getThread(taskId);
     const task = store.getUserTask(taskId);

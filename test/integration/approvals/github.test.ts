@@ -66,6 +66,7 @@ describe('approval by GitHub comment', { timeout: 30_000 }, () => {
     expect(world.instance(id)).toMatchObject({ status: 'completed', state: { variables: { approved: true, comment: 'ship it' } } });
     expect(world.history(id).find((h) => h.type === 'taskCompleted')?.actor).toBe('github:ada-l');
     expect(botReplies(issue!.number).at(-1)).toContain('✅ Approved by @ada-l.');
+    expect(botReplies(issue!.number).filter((b) => b.includes('Approved by'))).toHaveLength(1);
     expect(github.issuesOf(REPO)[0]!.state).toBe('closed');
   });
 
@@ -87,6 +88,7 @@ describe('approval by GitHub comment', { timeout: 30_000 }, () => {
     await world.settle();
     expect(world.instance(id).status).toBe('completed');
     expect(botReplies(issue!.number).at(-1)).toContain('✅ Approved by @rita, @bob-b.');
+    expect(botReplies(issue!.number).filter((b) => b.includes('Approved by'))).toHaveLength(1);
     expect(world.history(id).filter((h) => h.type === 'approvalVote').map((h) => h.actor)).toEqual(['github:rita', 'github:bob-b']);
 
     // The polling path sees the same comments later: each counts once.
