@@ -52,7 +52,7 @@ export class GitOps {
     const log = options.log ?? silentLog;
     const source = await openRepository(options);
     const scheduler = new Scheduler({ store: options.store, schedules: options.gitops, clock: options.clock, starter: options.starter, log });
-    const reconciler = new Reconciler({ store: options.store, gitops: options.gitops, now: () => options.clock.now(), log });
+    const reconciler = new Reconciler({ store: options.store, gitops: options.gitops, now: () => options.clock.now(), log, indexFile: join(options.dataDir, 'model-index.json') });
     const sync = new Sync({
       source,
       reconciler,

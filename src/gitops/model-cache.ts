@@ -40,16 +40,37 @@ export function deploymentIdOf(model: Pick<LoadedModel, 'file' | 'version'>): st
   return `${model.file}@${model.version.slice(0, 12)}`;
 }
 
+/** What the cache knows of a file, small enough to keep across restarts. */
+export interface CachedSource {
+  key: string;
+  deps: [string, string | null][];
+  version: string;
+}
+
+/** A version loaded by an earlier process, found again without parsing (or undefined). */
+export type Recall = (file: string, source: CachedSource) => LoadedModel | undefined;
+
 export class ModelCache {
   private readonly entries = new Map<string, Entry>();
   /** How many files the last `load` calls parsed (for logs and the benchmark). */
   parsed = 0;
 
+  constructor(private readonly recall?: { sources: ReadonlyMap<string, CachedSource>; load: Recall }) {}
+
   /** The file loaded from `dir` (a checkout of `tree`), from the cache when nothing it depends on changed. */
   async load(dir: string, tree: FileTree, file: string): Promise<LoadedModel> {
     const key = `${tree.get(file) ?? ''}\0${tree.get(sidecarPathOf(file)) ?? ''}`;
     const hit = this.entries.get(file);
-    if (hit && hit.key === key && hit.deps.every(([path, blob]) => (tree.get(path) ?? null) === blob)) return hit.model;
+    const unchanged = (deps: [string, string | null][]) => deps.every(([path, blob]) => (tree.get(path) ?? null) === blob);
+    if (hit && hit.key === key && unchanged(hit.deps)) return hit.model;
+    const before = hit ? undefined : this.recall?.sources.get(file);
+    if (before && before.key === key && unchanged(before.deps)) {
+      const model = this.recall!.load(file, before);
+      if (model) {
+        this.entries.set(file, { key, deps: before.deps, model });
+        return model;
+      }
+    }
     this.parsed++;
     const loaded = await loadModelFile(dir, file);
     const deps: [string, string | null][] = loaded.model
@@ -64,6 +85,11 @@ export class ModelCache {
     if (loaded.model) this.entries.set(file, { key, deps, model });
     else this.entries.delete(file);
     return model;
+  }
+
+  /** The cached files' sources, to be recalled by a later process. */
+  sources(): Map<string, CachedSource> {
+    return new Map([...this.entries].map(([file, e]) => [file, { key: e.key, deps: e.deps, version: e.model.version }]));
   }
 
   /** Forgets files that are gone from the tree. */

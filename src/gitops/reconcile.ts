@@ -6,13 +6,14 @@
  * transaction, so a crash leaves the previous revision in effect and the
  * next start reconciles again.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { GitOpsStore, RevisionFile, RevisionRecord, ScheduleRecord } from '../ports/gitops-store.js';
 import { silentLog, type Log } from '../ports/log.js';
 import type { DeploymentRecord, Store } from '../ports/store.js';
 import { schedulesOf, type ScheduleDefinition } from '../schedule/scheduler-sources.js';
 import { diffFiles, diffSchedules, schedulesAfter, type FileDiff, type FileVersion } from './diff.js';
-import { deploymentIdOf, ModelCache, type FileTree, type LoadedModel } from './model-cache.js';
+import { deploymentIdOf, ModelCache, type CachedSource, type FileTree, type LoadedModel } from './model-cache.js';
 import { modelFilesOf } from './tree.js';
 
 export interface RevisionInput {
@@ -37,6 +38,12 @@ export interface ReconcilerOptions {
   now: () => number;
   log?: Log;
   cache?: ModelCache;
+  /**
+   * Where what the model cache knows is kept between runs (a JSON file; only
+   * a cache): after a restart, files that did not change are taken from their
+   * stored deployment instead of being parsed again.
+   */
+  indexFile?: string;
 }
 
 /**
@@ -58,8 +65,16 @@ export class Reconciler {
   private readonly definitions = new Map<string, ScheduleDefinition[]>();
 
   constructor(private readonly options: ReconcilerOptions) {
-    this.cache = options.cache ?? new ModelCache();
     this.log = options.log ?? silentLog;
+    this.cache = options.cache ?? new ModelCache({ sources: readIndex(options.indexFile), load: (file, source) => this.recall(file, source) });
+  }
+
+  /** A file's version from its stored deployment: the model and sidecar as they were compiled. */
+  private recall(file: string, source: CachedSource): LoadedModel | undefined {
+    const deployment = this.options.store.getDeployment(deploymentIdOf({ file, version: source.version }));
+    if (!deployment || deployment.hash !== source.version || !existsSync(deployment.repoDir)) return undefined;
+    const loaded = { file, hash: '', model: deployment.model, ...(deployment.sidecar ? { sidecar: deployment.sidecar } : {}), diagnostics: [] };
+    return { file, version: source.version, loaded };
   }
 
   async reconcile(input: RevisionInput): Promise<ReconcileOutcome> {
@@ -136,6 +151,7 @@ export class Reconciler {
       this.view = undefined; // what the store holds is read again next time
       throw error;
     }
+    writeIndex(this.options.indexFile, this.cache.sources(), this.log);
     const live = wanted.filter((s) => deploymentByFile.get(s.file));
     this.view = {
       active: nextActive,
@@ -215,4 +231,24 @@ function revisionFile(d: FileDiff, deploymentId: string | undefined): RevisionFi
 
 function short(revision: string): string {
   return /^[0-9a-f]{40}$/.test(revision) ? revision.slice(0, 8) : revision;
+}
+
+function readIndex(file: string | undefined): Map<string, CachedSource> {
+  if (!file || !existsSync(file)) return new Map();
+  try {
+    return new Map(Object.entries(JSON.parse(readFileSync(file, 'utf8')) as Record<string, CachedSource>));
+  } catch {
+    return new Map(); // a damaged cache is an empty one
+  }
+}
+
+function writeIndex(file: string | undefined, sources: Map<string, CachedSource>, log: Log): void {
+  if (!file) return;
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(`${file}.tmp`, JSON.stringify(Object.fromEntries(sources)));
+    renameSync(`${file}.tmp`, file);
+  } catch (e) {
+    log.warn({ file, err: (e as Error).message }, 'could not write the model index; the next start parses every model again');
+  }
 }

@@ -28,6 +28,7 @@ describe('serve --repo: commits over the REST API', () => {
     await d.start();
 
     // Added: one version, one schedule firing every second.
+    expect((await d.get('/healthz')).gitops).toMatchObject({ state: 'ok', revision: add, consecutiveFailures: 0 });
     const [v1] = await d.active();
     expect(v1).toMatchObject({ file: FILE, commit: add });
     expect(await d.schedules()).toMatchObject([{ id: SCHEDULE, state: 'active', deploymentId: v1!.id, trigger: { cron: '* * * * * *' } }]);

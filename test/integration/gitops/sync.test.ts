@@ -82,6 +82,24 @@ describe('following a repository by URL', () => {
     expect(after.get('b.bpmn')).not.toBe(before.get('b.bpmn'));
   });
 
+  it('after a restart, files that did not change are taken from their deployments, not parsed again', async () => {
+    setUp();
+    for (const name of ['a', 'b', 'c']) repo.write(`${name}.bpmn`, waitModel(name)).write(`${name}.yaml`, sidecar());
+    repo.commit('three');
+    await (await world.open({ repo: repo.url })).sync.syncNow('test');
+    const before = world.active();
+    await world.close();
+    world = new GitOpsWorld(world.dataDir);
+    repo.write('b.bpmn', waitModel('b', 5)).commit('change b');
+    const ops = await world.open({ repo: repo.url });
+    await ops.sync.syncNow('test');
+    expect(ops.status().lastReconcile!.parsed).toBe(1);
+    const after = world.active();
+    expect(after.find((d) => d.file === 'a.bpmn')).toEqual(before.find((d) => d.file === 'a.bpmn'));
+    expect(after.find((d) => d.file === 'b.bpmn')!.id).not.toBe(before.find((d) => d.file === 'b.bpmn')!.id);
+    expect(world.schedules().map((s) => s.state)).toEqual(['active', 'active', 'active']);
+  });
+
   it('a changed script makes a new version of the model that names it', async () => {
     setUp();
     const model = waitModel('s').replace('<intermediateCatchEvent id="wait">', '<scriptTask id="wait" scriptFormat="python" camunda:resource="scripts/run.py">').replace('</intermediateCatchEvent>', '</scriptTask>').replace(/<timerEventDefinition>.*?<\/timerEventDefinition>/, '');

@@ -17,7 +17,7 @@ export interface LogLine {
 }
 
 export class GitOpsWorld {
-  readonly dataDir = mkdtempSync(join(tmpdir(), 'pipelane-gitops-'));
+  readonly dataDir: string;
   readonly store: SqliteStore;
   readonly gitops: SqliteGitOpsStore;
   readonly logs: LogLine[] = [];
@@ -28,7 +28,9 @@ export class GitOpsWorld {
   };
   ops: GitOps | undefined;
 
-  constructor() {
+  /** A fresh data directory, or an existing one (a restart). */
+  constructor(dataDir?: string) {
+    this.dataDir = dataDir ?? mkdtempSync(join(tmpdir(), 'pipelane-gitops-'));
     const db = openConnection(this.dataDir);
     this.store = new SqliteStore(db);
     this.gitops = new SqliteGitOpsStore(db);
