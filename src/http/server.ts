@@ -1,4 +1,4 @@
-/** The daemon's HTTP server: the REST API under /api/v1, /healthz and /metrics. */
+/** The daemon's HTTP server: the REST API under /api/v1, /healthz, /metrics and the web UI. */
 import { createServer, type Server } from 'node:http';
 import { BearerAuth } from './auth.js';
 import type { Api } from './context.js';
@@ -9,6 +9,7 @@ import { logRoutes } from './logs.js';
 import { messageRoutes } from './messages.js';
 import { Router, type Route } from './router.js';
 import { taskRoutes } from './tasks.js';
+import { uiRoutes } from './ui/routes.js';
 
 export interface ApiServerOptions {
   api: Api;
@@ -26,6 +27,7 @@ export function createApiServer(options: ApiServerOptions): Server {
     ...messageRoutes(options.api),
     ...deploymentRoutes(options.api),
     ...logRoutes(options.api),
+    ...uiRoutes(options.api),
     ...(options.routes ?? []),
   );
   return createServer((req, res) => void router.handle(req, res));
