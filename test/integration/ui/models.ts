@@ -63,3 +63,11 @@ export const drawn = `<?xml version="1.0" encoding="UTF-8"?>
   </bpmndi:BPMNDiagram>
 </bpmn:definitions>
 `;
+
+/** An approval (a user task without a form) and then a second task that waits: the instance is cancelled there. */
+export const approveThenWait = bpmnXml('gate', [
+  start,
+  { id: 'approve', tag: 'userTask', attrs: { name: 'Approve the run' } },
+  { id: 'wait', tag: 'userTask', attrs: { name: 'Wait for the window' } },
+  end,
+], [['start', 'approve'], ['approve', 'wait'], ['wait', 'end']]);

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from
 import { dockerAvailable } from '../docker-available.js';
 import { Daemon, TOKEN, Workspace, waitFor } from '../daemon/daemon.js';
 import { launchChromium } from './chromium.js';
-import { PEOPLE, drawn, failsOnce, formTask } from './models.js';
+import { PEOPLE, approveThenWait, drawn, failsOnce, formTask } from './models.js';
 
 const docker = await dockerAvailable();
 const browser: Browser | undefined = docker ? await launchChromium() : undefined;
@@ -22,7 +22,7 @@ describe.skipIf(!browser)('the web UI in Chromium', { timeout: 120_000 }, () => 
   const errors: string[] = [];
 
   beforeAll(async () => {
-    ws = new Workspace().write('broken.bpmn', failsOnce).write('intake.bpmn', formTask).write('drawn.bpmn', drawn).write('pipelane.yaml', PEOPLE);
+    ws = new Workspace().write('broken.bpmn', failsOnce).write('intake.bpmn', formTask).write('drawn.bpmn', drawn).write('pipelane.yaml', PEOPLE).write('gate.bpmn', approveThenWait);
     daemon = await new Daemon(ws, { PIPELANE_TOKENS: TOKEN }, TOKEN).start();
   });
   afterAll(async () => {
@@ -138,6 +138,34 @@ describe.skipIf(!browser)('the web UI in Chromium', { timeout: 120_000 }, () => 
     await page.goto(`${daemon.url}/#/instances/${id}`);
     await page.locator('[data-element-id="fill"].pl-completed').waitFor();
     await page.locator('[data-element-id="end"].pl-completed').waitFor();
+  });
+
+  it('approves a task without a form from the inbox, shows the next one active, filters and cancels', async () => {
+    const { body } = await daemon.request('POST', '/api/v1/processes/gate/instances');
+    const id: string = body.id;
+    const task = await waitFor(async () => (await daemon.get(`/api/v1/tasks?state=open&instance=${id}`)).items[0], 30_000, () => 'no task opened');
+    await page.goto(`${daemon.url}/#/inbox`);
+    const card = page.locator(`section[data-task="${task.id}"]`);
+    await card.getByLabel('Comment').fill('fine by me');
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await card.locator('.done').waitFor();
+    const waiting = await daemon.waitForInstance(id, (i) => i.history.some((h: any) => h.type === 'taskCompleted'));
+    expect(waiting.variables).toMatchObject({ approved: true, comment: 'fine by me' });
+
+    await page.goto(`${daemon.url}/#/instances?process=gate&state=running`);
+    await page.locator(`tr[data-instance="${id}"]`).waitFor();
+    expect(await page.locator('tr[data-instance]').count()).toBe(1);
+    await page.locator(`tr[data-instance="${id}"] a`).click();
+    await page.locator('[data-element-id="wait"].pl-active').waitFor();
+    expect(await page.locator('[data-element-id="approve"].pl-completed').count()).toBe(1);
+    expect(await page.locator('[data-element-id="approve_wait"].pl-taken').count()).toBe(1);
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Cancel instance' }).click();
+    await page.locator('h1 .badge.state-cancelled').waitFor();
+    expect((await daemon.get(`/api/v1/instances/${id}`)).state).toBe('cancelled');
+    await page.goto(`${daemon.url}/#/instances?state=cancelled`);
+    await page.locator(`tr[data-instance="${id}"]`).waitFor();
   });
 
   it('serves a drawn model with its own layout, and generates one for a model without', async () => {
