@@ -81,8 +81,7 @@ export class Reconciler {
     const { store, gitops } = this.options;
     const files = modelFilesOf(input.tree);
     const parsedBefore = this.cache.parsed;
-    const loaded: LoadedModel[] = [];
-    for (const file of files) loaded.push(await this.cache.load(input.dir, input.tree, file));
+    const loaded = await mapLimit(files, LOAD_CONCURRENCY, (file) => this.cache.load(input.dir, input.tree, file));
     this.cache.retain(files);
     const parsed = this.cache.parsed - parsedBefore;
 
@@ -231,6 +230,22 @@ function revisionFile(d: FileDiff, deploymentId: string | undefined): RevisionFi
 
 function short(revision: string): string {
   return /^[0-9a-f]{40}$/.test(revision) ? revision.slice(0, 8) : revision;
+}
+
+/** Files loaded at once: their reads and script checks overlap with parsing the others. */
+const LOAD_CONCURRENCY = 8;
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }
 
 function readIndex(file: string | undefined): Map<string, CachedSource> {

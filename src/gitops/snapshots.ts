@@ -25,10 +25,49 @@ const run = promisify(execFile);
 export interface SnapshotBase {
   dir: string;
   tree: FileTree;
+  /** Fills an empty directory with links to `dir`'s files (default: `cp -al`). */
+  link?: (dest: string) => Promise<void>;
 }
 
 export class Snapshots {
+  /** A linked copy of the current snapshot, made in the background for the next one to start from. */
+  private spare: { base: string; dir: string; ready: Promise<boolean> } | undefined;
+  /** Spares still being linked: prune leaves them alone. */
+  private readonly linking = new Set<string>();
+
   constructor(readonly root: string) {}
+
+  /**
+   * Links a copy of the snapshot `baseDir` in the background: the next
+   * revision's snapshot then starts from it instead of linking its files
+   * while a push waits.
+   */
+  prepare(baseDir: string): void {
+    if (this.spare?.base === baseDir || !existsSync(baseDir)) return;
+    const old = this.spare;
+    const dir = join(this.root, `.spare-${randomBytes(4).toString('hex')}`);
+    this.linking.add(dir);
+    const ready = run('cp', ['-al', baseDir, dir]).then(() => true, () => false).finally(() => this.linking.delete(dir));
+    this.spare = { base: baseDir, dir, ready };
+    if (old) void old.ready.then(() => removeTree(old.dir));
+  }
+
+  /** Waits for a spare being linked (before the data directory goes away). */
+  async settle(): Promise<void> {
+    await this.spare?.ready;
+  }
+
+  /** Fills the empty `dest` with links to the files of `baseDir`: the spare when it is of that snapshot, else now. */
+  async linkInto(baseDir: string, dest: string): Promise<void> {
+    const spare = this.spare;
+    if (spare?.base === baseDir && (await spare.ready) && this.spare === spare) {
+      this.spare = undefined;
+      await rmdir(dest);
+      await rename(spare.dir, dest);
+      return;
+    }
+    await run('cp', ['-al', `${baseDir}/.`, dest]);
+  }
 
   dirOf(revision: string): string {
     if (!/^[A-Za-z0-9._-]+$/.test(revision)) throw new Error(`not a revision id: ${revision}`);
@@ -63,7 +102,7 @@ export class Snapshots {
     const entries = await readdir(this.root).catch(() => [] as string[]);
     for (const name of entries) {
       const dir = join(this.root, name);
-      if (keep.has(dir)) continue;
+      if (keep.has(dir) || dir === this.spare?.dir || this.linking.has(dir)) continue;
       await removeTree(dir);
       removed.push(name);
     }
@@ -79,7 +118,7 @@ export class Snapshots {
 export async function linkFrom(base: SnapshotBase, tree: FileTree, dest: string, writeChanged: (paths: string[]) => Promise<void>): Promise<boolean> {
   const changed = [...tree].filter(([path, blob]) => base.tree.get(path) !== blob).map(([path]) => path);
   if (changed.length > 500 || changed.length > tree.size / 2) return false;
-  await run('cp', ['-al', `${base.dir}/.`, dest]);
+  await (base.link ? base.link(dest) : run('cp', ['-al', `${base.dir}/.`, dest]));
   const gone = [...base.tree.keys()].filter((path) => !tree.has(path));
   for (const path of [...changed, ...gone]) await rm(join(dest, path), { force: true });
   for (const path of gone) await removeEmptyParents(dest, path);

@@ -125,6 +125,7 @@ export class Sync {
     await this.stopWatching?.();
     await this.current?.catch(() => undefined);
     await this.pruning;
+    await this.options.snapshots.settle();
   }
 
   /** The snapshot of the revision in effect, with its tree, when it is still on disk. */
@@ -135,7 +136,7 @@ export class Sync {
     const dir = this.options.snapshots.dirOf(previous);
     if (!existsSync(dir)) return undefined;
     const tree = await this.options.source.revision(previous).then((r) => r.tree, () => undefined);
-    return tree && { dir, tree };
+    return tree && { dir, tree, link: (dest) => this.options.snapshots.linkInto(dir, dest) };
   }
 
   private async run(reason: string): Promise<SyncResult> {
@@ -147,6 +148,7 @@ export class Sync {
       const head = await source.head();
       if (gitops.getSyncState()?.revision === head) {
         store.transaction(() => gitops.putSyncState({ revision: head, syncedAt: clock.now() }));
+        if (source.kind !== 'worktree') snapshots.prepare(snapshots.dirOf(head));
         this.succeeded();
         return { ok: true, revision: head, reconciled: false };
       }
@@ -154,7 +156,7 @@ export class Sync {
       const fetched = clock.now();
       const base = await this.baseSnapshot();
       const dir = await snapshots.ensure(revision.id, (tmp) => revision.write(tmp, base));
-      this.last = { dir, tree: revision.tree };
+      this.last = { dir, tree: revision.tree, link: (dest) => snapshots.linkInto(dir, dest) };
       const written = clock.now();
       const outcome = await reconciler.reconcile({ revision: revision.id, dir, tree: revision.tree });
       const done = clock.now();
@@ -163,6 +165,7 @@ export class Sync {
       this.state.lastReconcile = { revision: revision.id, at: done, durationMs, phasesMs, parsed: outcome.parsed, changed: outcome.changed };
       this.log.info({ revision: revision.id, reason, durationMs, phasesMs, parsed: outcome.parsed, files: outcome.record.files.length }, `reconciled ${revision.id.slice(0, 20)} in ${durationMs} ms`);
       this.options.onReconciled?.(outcome);
+      if (source.kind !== 'worktree') snapshots.prepare(dir);
       this.succeeded();
       // Old snapshots go in the background: deleting a large tree should not delay the next sync.
       this.pruning ??= this.prune()
