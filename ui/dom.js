@@ -18,7 +18,8 @@ export function h(tag, props, ...children) {
   return el;
 }
 
-function append(el, children) {
+/** Appends children as h does: strings as text, null/undefined/false skipped, arrays flattened. */
+export function append(el, children) {
   for (const child of children) {
     if (child === undefined || child === null || child === false) continue;
     if (Array.isArray(child)) append(el, child);

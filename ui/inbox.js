@@ -2,25 +2,27 @@
 // it was opened with, and its form; approve/reject for approvals, submit
 // for forms. POST /api/v1/tasks/{id}/complete decides it.
 import { enc, get, post } from './api.js';
-import { h, json, link, toast, when } from './dom.js';
+import { append, h, json, link, toast, when } from './dom.js';
 import { fieldInput, fieldValues } from './form.js';
 
 export async function inboxView(view) {
   const { items } = await get('/api/v1/tasks?state=open&limit=1000');
   view.append(h('h1', null, 'Inbox'));
   if (items.length === 0) view.append(h('p', { class: 'muted' }, 'No open tasks.'));
-  for (const task of items) view.append(await taskCard(task));
+  view.append(...(await Promise.all(items.map(taskCard))));
 }
 
 async function taskCard(task) {
   const card = h('section', { class: 'card task', dataset: { task: task.id } });
   const assignment = Object.entries(task.assignment);
-  card.append(
+  append(card, [
     h('h2', null, task.name ?? task.element),
     h('p', { class: 'muted' }, `${task.process} · `, link(`instance ${task.instanceId.slice(0, 8)}`, 'instances', task.instanceId), ` · opened ${when(task.createdAt)}`),
-    assignment.length > 0 ? h('dl', { class: 'assignment' }, assignment.map(([k, v]) => [h('dt', null, k), h('dd', null, v)])) : null,
+    assignment.length > 0
+      ? h('dl', { class: 'assignment' }, assignment.map(([k, v]) => [h('dt', null, k), h('dd', null, v)]))
+      : h('p', { class: 'muted' }, 'Not assigned: anyone may decide it.'),
     h('details', null, h('summary', null, 'Variables'), json(task.variables)),
-  );
+  ]);
   const message = h('p', { class: 'error', role: 'alert' });
   let form;
   try {
