@@ -164,7 +164,7 @@ async function openWorktree(git: SimpleGit, dir: string, path: string, options: 
   const base = join(root, sub);
   const dataDir = resolve(options.dataDir);
   const head = async () => {
-    const tree = await worktreeTree(git, root, sub);
+    const tree = await worktreeTree(git, root, sub, dataDir);
     last = { id: worktreeRevision(tree), tree };
     return last.id;
   };

@@ -23,8 +23,10 @@ export function blobId(content: Buffer): string {
 /**
  * The files of a working tree that git would commit (tracked, or untracked
  * and not ignored), under `subdir`, relative to it, with their blob ids.
+ * node_modules, .git and .pipelane are left out, and so is `exclude` (the
+ * data directory, when it lies inside the working tree).
  */
-export async function worktreeTree(git: SimpleGit, root: string, subdir: string): Promise<Map<string, string>> {
+export async function worktreeTree(git: SimpleGit, root: string, subdir: string, exclude?: string): Promise<Map<string, string>> {
   const args = ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--deduplicate'];
   const out = await git.raw(subdir ? [...args, '--', subdir] : args);
   const prefix = subdir ? `${subdir.replace(/\/+$/, '')}/` : '';
@@ -33,6 +35,8 @@ export async function worktreeTree(git: SimpleGit, root: string, subdir: string)
     out
       .split('\0')
       .filter((p) => p !== '' && p.startsWith(prefix))
+      .filter((p) => !p.split('/').some((part) => SKIPPED_DIRS.has(part)))
+      .filter((p) => exclude === undefined || !`${join(root, p)}/`.startsWith(`${exclude}/`))
       .map(async (path) => {
         // A file deleted but not yet staged is still listed: it is simply not there.
         const content = await readFile(join(root, path)).catch(() => undefined);

@@ -205,6 +205,9 @@ describe('following a local repository', () => {
     await ops.start();
     const first = ops.status().revision!;
     expect(first).toMatch(/^worktree-[0-9a-f]{16}$/);
+    repo.write('node_modules/junk.js', '1').write('.pipelane/pipelane.db', 'not a model');
+    await ops.sync.syncNow('test');
+    expect(ops.status().revision).toBe(first); // neither is part of the working tree's version
     repo.write('f.bpmn', waitModel('f', 3)); // saved, not committed
     const second = await waitFor('a new working-tree revision', () => ops.status().revision !== first && ops.status().revision, 5_000);
     expect(second).toMatch(/^worktree-/);
