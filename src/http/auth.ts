@@ -35,6 +35,36 @@ export class BearerAuth {
   }
 }
 
+/**
+ * What a browser could be made to send: a request to a hostname that was
+ * rebound to 127.0.0.1 (DNS rebinding) reaches an API without tokens only
+ * under a loopback name; a request with an `Origin` of another site (a
+ * cross-site form or `text/plain` POST) never changes anything. Programs —
+ * the CLI, curl, GitHub — send no Origin and are not affected.
+ */
+export function checkBrowserRequest(req: IncomingMessage, openApi: boolean): void {
+  const host = req.headers.host ?? '';
+  if (openApi && !isLoopback(hostnameOf(host))) {
+    throw new PipelaneError('FORBIDDEN', `the daemon runs without tokens and answers only to loopback names (localhost, 127.0.0.1, [::1]), not "${host}".`);
+  }
+  const origin = req.headers.origin;
+  const method = req.method ?? 'GET';
+  if (origin === undefined || method === 'GET' || method === 'HEAD') return;
+  let originHost: string;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    originHost = '';
+  }
+  if (originHost !== host) throw new PipelaneError('FORBIDDEN', `a ${method} from the page of another site (${origin}) is refused.`);
+}
+
+function hostnameOf(host: string): string {
+  const bracketed = /^\[([^\]]+)\]/.exec(host);
+  if (bracketed) return bracketed[1]!;
+  return host.replace(/:\d+$/, '');
+}
+
 function digest(token: string): Buffer {
   return createHash('sha256').update(token).digest();
 }

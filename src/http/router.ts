@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PipelaneError } from '../errors.js';
-import type { BearerAuth } from './auth.js';
+import { checkBrowserRequest, type BearerAuth } from './auth.js';
 import { errorReply, send, type Reply } from './respond.js';
 
 export interface ApiRequest {
@@ -56,6 +56,7 @@ export class Router {
     res.on('close', () => controller.abort());
     try {
       const { route, params, allowed } = this.match(method, split(url.pathname));
+      if (!route?.open) checkBrowserRequest(req, !this.options.auth.required);
       const actor = route?.open ? 'api' : this.options.auth.actorOf(req);
       if (!route) {
         if (allowed.length > 0) {
