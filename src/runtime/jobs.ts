@@ -23,6 +23,7 @@ type Prepared =
 export class JobExecutor {
   private readonly queue: string[] = [];
   private readonly running = new Map<string, AbortController>();
+  private readonly outcomes: (() => void)[] = [];
   private stopped = false;
 
   constructor(private readonly runtime: Runtime) {}
@@ -166,12 +167,33 @@ export class JobExecutor {
         : outcome.kind === 'bpmnError'
           ? { type: 'jobFailed' as const, at, jobId: job.id, message: outcome.message, errorCode: outcome.code }
           : { type: 'jobFailed' as const, at, jobId: job.id, message: describe(outcome) };
-    if (!this.runtime.send(job.instanceId, event, 'system', record)) store.transaction(record);
+    this.commitSoon(() => {
+      if (!this.runtime.send(job.instanceId, event, 'system', record)) store.transaction(record);
+    });
+  }
+
+  /**
+   * Group commit: the outcomes that arrive in the same turn of the event loop
+   * are committed in one transaction (each step still its own savepoint), so
+   * many parallel jobs cost one commit instead of one each. Should the batch
+   * fail, each outcome is committed on its own.
+   */
+  private commitSoon(work: () => void): void {
+    this.outcomes.push(work);
+    if (this.outcomes.length > 1) return;
+    setImmediate(() => {
+      const batch = this.outcomes.splice(0);
+      try {
+        this.runtime.batch(() => batch.forEach((w) => w()));
+      } catch {
+        for (const w of batch) w();
+      }
+    });
   }
 
   private retryPolicyOf(job: JobRecord): RetryPolicy {
     const instance = this.runtime.store.getInstance(job.instanceId);
-    const sidecar = instance ? this.runtime.store.getDeployment(instance.deploymentId)?.sidecar : undefined;
+    const sidecar = instance ? this.runtime.deploymentOf(instance).sidecar : undefined;
     return resolveTaskRuntime(sidecar, job.elementId, 'bash').retries;
   }
 

@@ -47,6 +47,7 @@ export class Runtime {
   readonly jobs: JobExecutor;
   readonly timers: TimerWheel;
   private applying = false;
+  private readonly deployments = new Map<string, DeploymentRecord>();
   private applyAgain = false;
   private listeners: ActivityListener[] = [];
   private closed = false;
@@ -106,19 +107,49 @@ export class Runtime {
    * running any more (the event is dropped, and `alsoInTransaction` not run).
    */
   send(instanceId: string, event: EngineEvent, actor: string, alsoInTransaction?: () => void): boolean {
-    const sent = commitStep(this.store, instanceId, event, actor, alsoInTransaction);
+    const sent = commitStep(this.store, instanceId, event, actor, alsoInTransaction, (id) => this.deployment(id));
     if (sent) this.applyOutbox();
     return sent;
   }
 
   deploymentOf(instance: InstanceRecord): DeploymentRecord {
-    const deployment = this.store.getDeployment(instance.deploymentId);
+    const deployment = this.deployment(instance.deploymentId);
     if (!deployment) throw new PipelaneError('INTERNAL', `instance ${instance.id} refers to deployment ${instance.deploymentId}, which is gone.`);
+    return deployment;
+  }
+
+  /**
+   * A deployment's content never changes under its id, and every step needs
+   * its model: kept once read. (Its `active` flag may change; the runtime
+   * never reads it from here.)
+   */
+  private deployment(id: string): DeploymentRecord | undefined {
+    let deployment = this.deployments.get(id);
+    if (!deployment) {
+      deployment = this.store.getDeployment(id);
+      if (deployment) this.deployments.set(id, deployment);
+    }
     return deployment;
   }
 
   now(): number {
     return this.options.clock.now();
+  }
+
+  /**
+   * Runs several steps (`send`s) in one transaction, then — after that
+   * commit, as always — applies their commands in one outbox pass: a group
+   * commit for outcomes that arrive together.
+   */
+  batch(work: () => void): void {
+    const outer = this.applying;
+    this.applying = true;
+    try {
+      this.store.transaction(work);
+    } finally {
+      this.applying = outer;
+    }
+    if (!outer) this.applyOutbox();
   }
 
   /**
