@@ -4,9 +4,8 @@
  * delivery handled once. `issue_comment` events go to the GitHub channel;
  * other events (a push) go to the fallback route (GitOps), untouched.
  */
-import type { IncomingMessage } from 'node:http';
 import { PipelaneError } from '../errors.js';
-import { DELIVERY_SCOPE, verifySignature } from '../gitops/webhook.js';
+import { header, receiveDelivery } from '../http/github-delivery.js';
 import type { Route } from '../http/router.js';
 import { json } from '../http/respond.js';
 import type { Store } from '../ports/store.js';
@@ -23,8 +22,6 @@ export interface WebhookDeps {
   log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 }
 
-const MAX_PAYLOAD_BYTES = 5 * 1024 * 1024;
-
 export function githubWebhookRoute(deps: WebhookDeps): Route {
   return {
     method: 'POST',
@@ -35,18 +32,9 @@ export function githubWebhookRoute(deps: WebhookDeps): Route {
       const event = header(req, 'x-github-event') ?? '';
       // Decided on the header alone, before the body is read: the other route reads and verifies it itself.
       if (event !== 'issue_comment' && deps.fallback) return deps.fallback.handler(request);
-      if (!deps.secret) {
-        req.resume();
-        throw new PipelaneError('SIGNATURE_INVALID', 'webhooks are refused: the daemon has no PIPELANE_GITHUB_WEBHOOK_SECRET to verify them with.');
-      }
-      const body = await readBody(req);
-      if (!verifySignature(deps.secret, body, header(req, 'x-hub-signature-256'))) {
-        deps.log?.('warn', 'refused a webhook delivery: its X-Hub-Signature-256 does not match', { event, bytes: body.length });
-        throw new PipelaneError('SIGNATURE_INVALID', 'the X-Hub-Signature-256 of the delivery does not match its body; nothing was done.');
-      }
-      const delivery = header(req, 'x-github-delivery');
-      if (event === 'ping') return json(200, { outcome: 'pong' });
-      if (delivery && !deps.store.claimOnce(DELIVERY_SCOPE, delivery, deps.now())) return json(200, { outcome: 'duplicate' });
+      const received = await receiveDelivery(req, { ...deps, warn: (fields, message) => deps.log?.('warn', message, fields) });
+      if (received.kind === 'answered') return received.reply;
+      const { body } = received;
       let payload: Record<string, unknown>;
       try {
         payload = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
@@ -68,20 +56,4 @@ export function githubWebhookRoute(deps: WebhookDeps): Route {
       return json(200, { outcome });
     },
   };
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_PAYLOAD_BYTES) throw new PipelaneError('PAYLOAD_TOO_LARGE', `the delivery is larger than ${MAX_PAYLOAD_BYTES} bytes.`);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }

@@ -3,8 +3,8 @@ import { PipelaneError } from '../errors.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-/** The request body parsed as JSON; empty is `{}`. Past 1 MB it is refused (413) without reading further. */
-export async function readJson(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> {
+/** The request body; past `limit` bytes it is refused (413) without reading further. */
+export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
   const chunks: Buffer[] = [];
@@ -14,7 +14,12 @@ export async function readJson(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
     if (size > limit) throw tooLarge(limit);
     chunks.push(chunk as Buffer);
   }
-  const text = Buffer.concat(chunks).toString('utf8').trim();
+  return Buffer.concat(chunks);
+}
+
+/** The request body parsed as JSON; empty is `{}`. Past 1 MB it is refused (413) without reading further. */
+export async function readJson(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> {
+  const text = (await readBody(req, limit)).toString('utf8').trim();
   if (text === '') return {};
   try {
     return JSON.parse(text) as unknown;
