@@ -26,6 +26,26 @@ export function pipelane(args: string[], env: Record<string, string> = {}): Chil
   });
 }
 
+/** Waits for a `pipelane serve` child to print its "listening on" line; fails if it exits first or takes 30 s. */
+export function listeningUrl(child: ChildProcess, exited: Promise<unknown>, stderr: () => string): Promise<string> {
+  return new Promise<string>((resolveUrl, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`the daemon did not start within 30 s:\n${stderr()}`)), 30_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolveUrl(match[1]!);
+      }
+    });
+    void exited.then((how) => {
+      clearTimeout(timer);
+      reject(new Error(`the daemon exited (${JSON.stringify(how)}) before listening:\n${stderr()}`));
+    });
+  });
+}
+
 /** Runs a CLI command to its end. */
 export function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = pipelane(args, env);
@@ -86,22 +106,7 @@ export class Daemon {
     this.child = child;
     this.exited = new Promise((done) => child.on('exit', (code, signal) => done({ code, signal })));
     child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
-    this.url = await new Promise<string>((resolveUrl, reject) => {
-      let out = '';
-      const timer = setTimeout(() => reject(new Error(`the daemon did not start within 30 s:\n${this.stderr}`)), 30_000);
-      child.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        const match = /listening on (http:\/\/\S+)/.exec(out);
-        if (match) {
-          clearTimeout(timer);
-          resolveUrl(match[1]!);
-        }
-      });
-      void this.exited!.then(({ code, signal }) => {
-        clearTimeout(timer);
-        reject(new Error(`the daemon exited (${code ?? signal}) before listening:\n${this.stderr}`));
-      });
-    });
+    this.url = await listeningUrl(child, this.exited, () => this.stderr);
     return this;
   }
 

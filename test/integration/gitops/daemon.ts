@@ -4,7 +4,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pipelane, waitFor } from '../daemon/daemon.js';
+import { listeningUrl, pipelane, waitFor } from '../daemon/daemon.js';
 
 export const WEBHOOK_SECRET = 'webhook-secret-for-tests';
 
@@ -23,22 +23,7 @@ export class GitOpsDaemon {
     this.child = child;
     this.exited = new Promise((done) => child.on('exit', () => done()));
     child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
-    this.url = await new Promise<string>((resolveUrl, reject) => {
-      let out = '';
-      const timer = setTimeout(() => reject(new Error(`the daemon did not start within 30 s:\n${this.stderr}`)), 30_000);
-      child.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        const match = /listening on (http:\/\/\S+)/.exec(out);
-        if (match) {
-          clearTimeout(timer);
-          resolveUrl(match[1]!);
-        }
-      });
-      void this.exited!.then(() => {
-        clearTimeout(timer);
-        reject(new Error(`the daemon exited before listening:\n${this.stderr}`));
-      });
-    });
+    this.url = await listeningUrl(child, this.exited, () => this.stderr);
     return this;
   }
 
