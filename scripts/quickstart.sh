@@ -13,4 +13,7 @@ scripts/start-docker.sh
 scripts/build-runtime-image.sh
 npm ci --no-audit --no-fund
 npm run build
-exec node dist/cli/main.js serve --models examples "$@"
+# The daemon follows this repository (its committed examples/), so the
+# examples' schedules are live: `--models examples` would deploy the files as
+# they are on disk instead, without schedules.
+exec node dist/cli/main.js serve --repo . --path examples "$@"
