@@ -28,6 +28,8 @@ import { writeFileSync } from 'node:fs';
 
 const PARKED = Number(process.env.BENCH_PARKED ?? 100_000);
 const THROUGHPUT_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+/** Instances kept running at once in the throughput test (BENCH_IN_FLIGHT). */
+const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 64);
 
 /** The flows here have no script tasks: a container runner that is called is a bug in the bench. */
 const noContainers: ContainerRunner = {
@@ -77,7 +79,7 @@ async function throughput(dataDir: string, repoDir: string): Promise<number> {
     else if (inFlight.size === 0) resolveDone();
   });
   const started = Date.now();
-  for (let i = 0; i < 16; i++) launch();
+  for (let i = 0; i < IN_FLIGHT; i++) launch();
   await done;
   const seconds = (Date.now() - started) / 1000;
   runtime.stop();

@@ -98,9 +98,9 @@ export class JobExecutor {
     const { store, runner, logs } = this.runtime.options;
     const job = store.getJob(jobId);
     if (!job || job.state !== 'queued' || !job.command) return;
-    const instance = store.getInstance(job.instanceId);
-    if (!instance || instance.status !== 'running') return;
-    const prepared = await this.prepare(this.runtime.deploymentOf(instance), job, job.command);
+    const deployment = this.runtime.deploymentOfInstance(job.instanceId);
+    if (!deployment) return;
+    const prepared = await this.prepare(deployment, job, job.command);
     if (prepared.kind === 'passThrough') {
       this.finish(job, { kind: 'completed', output: {} }, undefined);
       return;

@@ -48,6 +48,8 @@ export class Runtime {
   readonly timers: TimerWheel;
   private applying = false;
   private readonly deployments = new Map<string, DeploymentRecord>();
+  /** Running instances and the deployment each is pinned to. */
+  private readonly pinned = new Map<string, string>();
   private applyAgain = false;
   private listeners: ActivityListener[] = [];
   private closed = false;
@@ -97,6 +99,7 @@ export class Runtime {
       this.store.addCommands(id, result.commands);
       alsoInTransaction?.(id);
     });
+    this.pinned.set(id, deployment.id);
     this.emit({ kind: 'instanceStarted', instanceId: id, processId: request.processId, deploymentId: deployment.id });
     this.applyOutbox();
     return id;
@@ -110,6 +113,18 @@ export class Runtime {
     const sent = commitStep(this.store, instanceId, event, actor, alsoInTransaction, (id) => this.deployment(id));
     if (sent) this.applyOutbox();
     return sent;
+  }
+
+  /** The deployment a running instance is pinned to, without reading its state; undefined once it ended. */
+  deploymentOfInstance(instanceId: string): DeploymentRecord | undefined {
+    let deploymentId = this.pinned.get(instanceId);
+    if (deploymentId === undefined) {
+      const instance = this.store.getInstance(instanceId);
+      if (!instance || instance.status !== 'running') return undefined;
+      deploymentId = instance.deploymentId;
+      this.pinned.set(instanceId, deploymentId);
+    }
+    return this.deployment(deploymentId);
   }
 
   deploymentOf(instance: InstanceRecord): DeploymentRecord {
@@ -249,6 +264,7 @@ export class Runtime {
         return;
       case 'complete':
         store.transaction(done);
+        this.pinned.delete(entry.instanceId);
         this.emit({ kind: 'instanceEnded', instanceId: entry.instanceId, status: command.status, ...(command.error ? { error: command.error } : {}) });
         return;
     }
