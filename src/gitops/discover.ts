@@ -5,7 +5,7 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import { hasErrors } from '../model/diagnostic.js';
 import { loadBpmn } from '../model/load.js';
 import type { DeploymentModel } from '../model/process-model.js';
-import { resolveScriptSource } from '../model/script-source.js';
+import { resolveScriptSource } from './script-source.js';
 import { parseSidecar, type Sidecar } from '../model/sidecar.js';
 import { approvalDiagnostics } from '../model/approval-settings.js';
 import { peopleDiagnostics } from '../approvals/people-check.js';

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunJob } from '../engine/commands.js';
 import { toError } from '../errors.js';
-import { resolveScriptSource } from '../model/script-source.js';
+import { resolveScriptSource } from '../gitops/script-source.js';
 import { resolveTaskRuntime, type TaskRuntime } from '../model/task-runtime.js';
 import { isRetryableFailure, type JobOutcome, type LogLine, type ScriptJob } from '../ports/container-runner.js';
 import type { DeploymentRecord, JobRecord } from '../ports/store.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scriptLanguageOf, scriptLanguageOfPath } from '../../../src/model/script-language.js';
 import { repoPathOf } from '../../../src/model/script-path.js';
-import { resolveScriptSource, type ScriptSourceInput } from '../../../src/model/script-source.js';
+import { resolveScriptSource, type ScriptSourceInput } from '../../../src/gitops/script-source.js';
 
 describe('scriptLanguageOf', () => {
   it.each([

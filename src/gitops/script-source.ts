@@ -7,9 +7,9 @@
  */
 import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, posix, relative, resolve, sep } from 'node:path';
-import type { Diagnostic } from './diagnostic.js';
-import { type ScriptLanguage, scriptLanguageOf, scriptLanguageOfPath } from './script-language.js';
-import { describeScriptPathProblem, repoPathOf } from './script-path.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import { type ScriptLanguage, scriptLanguageOf, scriptLanguageOfPath } from '../model/script-language.js';
+import { describeScriptPathProblem, repoPathOf } from '../model/script-path.js';
 
 /** What the BPMN says about a script task (structurally the compiled model's ScriptSpec). */
 export interface ScriptTaskSource {
