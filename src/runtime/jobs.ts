@@ -147,10 +147,11 @@ export class JobExecutor {
   private finish(job: JobRecord, outcome: JobOutcome, retries: RetryPolicy | undefined): void {
     const { store } = this.runtime;
     const at = this.runtime.now();
-    const policy = retries ?? this.retryPolicyOf(job);
-    const willRetry = outcome.kind === 'failed' && isRetryableFailure(outcome) && job.attempt <= policy.count && !this.stopped;
+    const retryable = outcome.kind === 'failed' && isRetryableFailure(outcome) && !this.stopped;
+    const policy = retryable ? (retries ?? this.retryPolicyOf(job)) : undefined;
+    const willRetry = policy !== undefined && job.attempt <= policy.count;
     this.runtime.emit({ kind: 'jobFinished', instanceId: job.instanceId, jobId: job.id, elementId: job.elementId, attempt: job.attempt, outcome, durationMs: at - (job.startedAt ?? at), willRetry });
-    if (willRetry) {
+    if (policy && willRetry) {
       const delay = Math.min(policy.backoff.maxMs, policy.backoff.initialMs * policy.backoff.factor ** (job.attempt - 1));
       store.transaction(() => {
         store.putJob({ ...job, state: 'queued', attempt: job.attempt + 1, endedAt: at, message: describe(outcome) });
@@ -192,8 +193,7 @@ export class JobExecutor {
   }
 
   private retryPolicyOf(job: JobRecord): RetryPolicy {
-    const instance = this.runtime.store.getInstance(job.instanceId);
-    const sidecar = instance ? this.runtime.deploymentOf(instance).sidecar : undefined;
+    const sidecar = this.runtime.deploymentOfInstance(job.instanceId)?.sidecar;
     return resolveTaskRuntime(sidecar, job.elementId, 'bash').retries;
   }
 
