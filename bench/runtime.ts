@@ -41,6 +41,8 @@ const noContainers: ContainerRunner = {
   run: () => Promise.reject(new Error('no containers in this benchmark')),
   reattach: () => Promise.resolve(undefined),
   cancel: () => Promise.resolve(),
+  release: () => Promise.resolve(),
+  containers: () => Promise.resolve([]),
 };
 
 function runtimeOn(store: Store, dataDir: string): Runtime {

@@ -5,9 +5,9 @@ import { lockDataDir } from '../adapters/data-dir-lock.js';
 import { systemClock } from '../adapters/system-clock.js';
 import type { CompiledConfig } from '../config/config.js';
 import type { ModelFile } from '../gitops/discover.js';
-import type { DeploymentRecord, OutboxEntry, Store } from '../ports/store.js';
+import type { DeploymentRecord, Store } from '../ports/store.js';
 import { JobLogStore } from '../runtime/job-logs.js';
-import { Runtime } from '../runtime/runtime.js';
+import { Runtime, type RuntimeOptions } from '../runtime/runtime.js';
 
 /**
  * The composition root: the runtime on the embedded defaults (SQLite, the
@@ -24,18 +24,21 @@ export function openRuntime(config: CompiledConfig, store: Store = openSqliteSto
     workspacesDir: join(config.dataDir, 'workspaces'),
     concurrency: config.concurrency,
     secrets: config.secrets,
-    ...(config.testCrashAfterCommit ? { beforeApply: crashBeforeApplying(config.testCrashAfterCommit) } : {}),
+    ...(config.testCrashAfterCommit ? crashHook(config.testCrashAfterCommit) : {}),
   });
 }
 
 /** The test hook of PIPELANE_TEST_CRASH_AFTER_COMMIT (see config.ts): dies like `kill -9` would. */
-function crashBeforeApplying(spec: string): (entry: OutboxEntry) => void {
+function crashHook(spec: string): Pick<RuntimeOptions, 'beforeApply' | 'beforeStoringOutcome'> {
   const [type, elementId] = spec.split(/:(.*)/s);
-  return (entry) => {
-    const command = entry.command;
-    if (command.type !== type) return;
-    if (elementId && !('elementId' in command && command.elementId === elementId)) return;
-    process.kill(process.pid, 'SIGKILL');
+  const crash = (element: string | undefined) => {
+    if (!elementId || element === elementId) process.kill(process.pid, 'SIGKILL');
+  };
+  if (type === 'jobOutcome') return { beforeStoringOutcome: (job) => crash(job.elementId) };
+  return {
+    beforeApply: ({ command }) => {
+      if (command.type === type) crash('elementId' in command ? command.elementId : undefined);
+    },
   };
 }
 

@@ -77,6 +77,7 @@ export async function runCommand(file: string, options: RunOptions, io: RunIO): 
   } finally {
     clearInterval(poll);
     runtime.stop();
+    await runtime.jobs.settled();
     store.close();
   }
 }

@@ -136,7 +136,7 @@ export async function serveCommand(options: ServeOptions, io: { out: (text: stri
       runtime.stop();
       server.close();
       server.closeAllConnections();
-      void (gitops?.stop() ?? Promise.resolve())
+      void Promise.all([runtime.jobs.settled(), gitops?.stop()])
         .catch((error: unknown) => logger.warn({ err: error }, 'stopping GitOps failed'))
         .finally(() => {
           try {
@@ -208,6 +208,9 @@ function logActivity(logger: Logger, a: RuntimeActivity): void {
       return;
     case 'instanceEnded':
       logger.info({ instance: a.instanceId, status: a.status, ...(a.error ? { error: a.error } : {}) }, 'instance ended');
+      return;
+    case 'warning':
+      logger.warn({ instance: a.instanceId }, a.message);
       return;
   }
 }

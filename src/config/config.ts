@@ -43,7 +43,9 @@ const schema = z.object({
    * TEST HOOK, never for production: `<command type>[:<element id>]` makes the
    * process SIGKILL itself after committing a step and before applying its
    * first command of that type (and element), so tests can crash the daemon
-   * between the commit and the apply. Set by PIPELANE_TEST_CRASH_AFTER_COMMIT.
+   * between the commit and the apply. The type `jobOutcome` kills it when a
+   * job's outcome arrives, before it is stored (its container has exited).
+   * Set by PIPELANE_TEST_CRASH_AFTER_COMMIT.
    */
   testCrashAfterCommit: z.string().regex(/^[A-Za-z]+(:.+)?$/).optional(),
   /** Where people reach the daemon: emailed links point here (PIPELANE_PUBLIC_URL; else pipelane.yaml's channels.publicUrl). */

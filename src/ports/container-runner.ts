@@ -76,6 +76,8 @@ export interface ContainerRunner {
    * missing image or an unreachable engine are outcomes too). Running a job
    * id whose container already exists attaches to it instead of starting a
    * second one. An aborted signal kills the container: outcome `cancelled`.
+   * The finished container is kept until release(), so that an outcome the
+   * caller has not stored yet can still be collected after a crash.
    */
   run(job: ScriptJob, onLog: (line: LogLine) => void, signal?: AbortSignal): Promise<JobOutcome>;
   /**
@@ -86,6 +88,10 @@ export interface ContainerRunner {
   reattach(jobId: string, onLog: (line: LogLine) => void, options?: ReattachOptions): Promise<JobOutcome | undefined>;
   /** Kills and removes the job's container, if any; a run() waiting on it returns `cancelled`. */
   cancel(jobId: string): Promise<void>;
+  /** Removes a finished job's container and its control files, once the caller has stored its outcome. */
+  release(jobId: string): Promise<void>;
+  /** Ids of the jobs whose containers still exist, running or finished: what a crash may have left behind. */
+  containers(): Promise<string[]>;
 }
 
 /**

@@ -13,6 +13,8 @@ export type RuntimeActivity =
   /** A timer fell due and the engine was told (a boundary timer's element id: reminders hang on it). */
   | { kind: 'timerFired'; instanceId: string; timerId: string; elementId: string }
   | { kind: 'incident'; instanceId: string; incidentId: string; elementId: string; message: string }
-  | { kind: 'instanceEnded'; instanceId: string; status: InstanceStatus; error?: { code?: string; message: string } };
+  | { kind: 'instanceEnded'; instanceId: string; status: InstanceStatus; error?: { code?: string; message: string } }
+  /** Housekeeping that failed without harm to any instance (a finished container left for the next start to remove). */
+  | { kind: 'warning'; instanceId: string; message: string };
 
 export type ActivityListener = (activity: RuntimeActivity) => void;

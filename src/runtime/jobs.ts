@@ -23,7 +23,9 @@ type Prepared =
 export class JobExecutor {
   private readonly queue: string[] = [];
   private readonly running = new Map<string, AbortController>();
-  private readonly outcomes: (() => void)[] = [];
+  /** Outcomes being stored and containers being removed: a caller about to exit waits for them (settled). */
+  private readonly settling = new Set<Promise<void>>();
+  private readonly outcomes: { work: () => void; resolve: () => void; reject: (err: unknown) => void }[] = [];
   private stopped = false;
 
   constructor(private readonly runtime: Runtime) {}
@@ -55,7 +57,10 @@ export class JobExecutor {
     this.queue.length = 0;
   }
 
-  /** Jobs that were running when the daemon died are re-attached; queued ones start. */
+  /**
+   * Jobs that were running when the daemon died are re-attached; queued ones
+   * start; containers whose outcome was stored before the crash are released.
+   */
   async recover(): Promise<void> {
     const { store, runner } = this.runtime.options;
     for (const job of store.listJobs({ state: 'running' })) {
@@ -66,18 +71,26 @@ export class JobExecutor {
       const reattached = this.lastLogAt(job)
         .then((logsAfter) => runner.reattach(job.id, onLog, logsAfter ? { logsAfter } : {}))
         .catch((err: unknown) => ({ kind: 'failed', reason: 'engine-unreachable', message: toError(err).message }) as JobOutcome);
-      void reattached.then((outcome) => {
-        this.running.delete(job.id);
+      void reattached.then(async (outcome) => {
         if (outcome === undefined) {
           // No container: the job never started (or its container vanished). Run it now.
+          this.running.delete(job.id);
           store.putJob({ ...job, state: 'queued' });
           this.enqueue(job.id);
-        } else this.finish(job, outcome, undefined);
-        this.pump();
+        } else {
+          await this.finish(job, outcome, undefined, true);
+          this.running.delete(job.id);
+          this.pump();
+        }
       });
     }
     for (const job of store.listJobs({ state: 'queued' })) {
       if (!store.getTimer(`retry:${job.id}`)) this.enqueue(job.id);
+    }
+    // Only this store's finished jobs: the engine may hold containers of other data directories too.
+    for (const jobId of await runner.containers().catch(() => [])) {
+      const job = store.getJob(jobId);
+      if (job && (job.state === 'completed' || job.state === 'failed')) void this.release(job);
     }
   }
 
@@ -102,11 +115,11 @@ export class JobExecutor {
     if (!deployment) return;
     const prepared = await this.prepare(deployment, job, job.command);
     if (prepared.kind === 'passThrough') {
-      this.finish(job, { kind: 'completed', output: {} }, undefined);
+      await this.finish(job, { kind: 'completed', output: {} }, undefined, false);
       return;
     }
     if (prepared.kind === 'refused') {
-      this.finish(job, { kind: 'failed', reason: 'engine-error', message: prepared.message }, undefined);
+      await this.finish(job, { kind: 'failed', reason: 'engine-error', message: prepared.message }, undefined, false);
       return;
     }
     const startedAt = this.runtime.now();
@@ -126,7 +139,7 @@ export class JobExecutor {
       writer.close();
     }
     if (outcome.kind === 'failed' && outcome.reason === 'cancelled') return;
-    this.finish(runningJob, outcome, prepared.retries);
+    await this.finish(runningJob, outcome, prepared.retries, true);
   }
 
   private async lastLogAt(job: JobRecord): Promise<string | undefined> {
@@ -143,15 +156,28 @@ export class JobExecutor {
     };
   }
 
-  /** Records the outcome: a retry after the backoff, or the event the engine is told. */
-  private finish(job: JobRecord, outcome: JobOutcome, retries: RetryPolicy | undefined): void {
+  /**
+   * Records the outcome: a retry after the backoff, or the event the engine is
+   * told. The job's container is released only once the outcome is stored, so
+   * a crash in between leaves it to be collected again, never run again.
+   * Resolves when the outcome is stored.
+   */
+  private finish(job: JobRecord, outcome: JobOutcome, retries: RetryPolicy | undefined, hasContainer: boolean): Promise<void> {
+    return this.track(this.storeOutcome(job, outcome, retries, hasContainer));
+  }
+
+  private async storeOutcome(job: JobRecord, outcome: JobOutcome, retries: RetryPolicy | undefined, hasContainer: boolean): Promise<void> {
     const { store } = this.runtime;
+    this.runtime.options.beforeStoringOutcome?.(job);
     const at = this.runtime.now();
     const retryable = outcome.kind === 'failed' && isRetryableFailure(outcome) && !this.stopped;
     const policy = retryable ? (retries ?? this.retryPolicyOf(job)) : undefined;
     const willRetry = policy !== undefined && job.attempt <= policy.count;
     this.runtime.emit({ kind: 'jobFinished', instanceId: job.instanceId, jobId: job.id, elementId: job.elementId, attempt: job.attempt, outcome, durationMs: at - (job.startedAt ?? at), willRetry });
     if (policy && willRetry) {
+      // The next attempt runs under the same job id, so in a container of the same name: free it first.
+      // Should the daemon die before the commit below, recovery finds no container and runs this attempt again.
+      if (hasContainer) await this.release(job);
       const delay = Math.min(policy.backoff.maxMs, policy.backoff.initialMs * policy.backoff.factor ** (job.attempt - 1));
       store.transaction(() => {
         store.putJob({ ...job, state: 'queued', attempt: job.attempt + 1, endedAt: at, message: describe(outcome) });
@@ -168,27 +194,60 @@ export class JobExecutor {
         : outcome.kind === 'bpmnError'
           ? { type: 'jobFailed' as const, at, jobId: job.id, message: outcome.message, errorCode: outcome.code }
           : { type: 'jobFailed' as const, at, jobId: job.id, message: describe(outcome) };
-    this.commitSoon(() => {
+    await this.commitSoon(() => {
       if (!this.runtime.send(job.instanceId, event, 'system', record)) store.transaction(record);
     });
+    if (hasContainer) void this.release(job);
+  }
+
+  /** Removes a container whose outcome is stored; one that cannot be removed now is removed by the next recovery. */
+  private release(job: JobRecord): Promise<void> {
+    return this.track(
+      this.runtime.options.runner.release(job.id).catch((err: unknown) => {
+        const message = `job ${job.id}: its finished container was not removed (the next start removes it): ${toError(err).message}`;
+        this.runtime.emit({ kind: 'warning', instanceId: job.instanceId, message });
+      }),
+    );
+  }
+
+  private track(work: Promise<void>): Promise<void> {
+    const tracked = work.finally(() => this.settling.delete(tracked));
+    this.settling.add(tracked);
+    return tracked;
+  }
+
+  /** Resolves once the outcomes that arrived are stored and their containers removed. */
+  async settled(): Promise<void> {
+    while (this.settling.size > 0) await Promise.allSettled(this.settling);
   }
 
   /**
    * Group commit: the outcomes that arrive in the same turn of the event loop
    * are committed in one transaction (each step still its own savepoint), so
    * many parallel jobs cost one commit instead of one each. Should the batch
-   * fail, each outcome is committed on its own.
+   * fail, each outcome is committed on its own. Resolves once the work is
+   * committed.
    */
-  private commitSoon(work: () => void): void {
-    this.outcomes.push(work);
-    if (this.outcomes.length > 1) return;
-    setImmediate(() => {
-      const batch = this.outcomes.splice(0);
-      try {
-        this.runtime.batch(() => batch.forEach((w) => w()));
-      } catch {
-        for (const w of batch) w();
-      }
+  private commitSoon(work: () => void): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.outcomes.push({ work, resolve, reject });
+      if (this.outcomes.length > 1) return;
+      setImmediate(() => {
+        const batch = this.outcomes.splice(0);
+        try {
+          this.runtime.batch(() => batch.forEach((o) => o.work()));
+          batch.forEach((o) => o.resolve());
+        } catch {
+          for (const o of batch) {
+            try {
+              o.work();
+              o.resolve();
+            } catch (err) {
+              o.reject(err);
+            }
+          }
+        }
+      });
     });
   }
 

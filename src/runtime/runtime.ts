@@ -3,7 +3,7 @@ import { startInstance, type Command, type EngineEvent } from '../engine/index.j
 import { PipelaneError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { ContainerRunner } from '../ports/container-runner.js';
-import type { DeploymentRecord, InstanceRecord, OutboxEntry, Store } from '../ports/store.js';
+import type { DeploymentRecord, InstanceRecord, JobRecord, OutboxEntry, Store } from '../ports/store.js';
 import type { ActivityListener, RuntimeActivity } from './activity.js';
 import { commitStep } from './commit.js';
 import { JobExecutor } from './jobs.js';
@@ -25,6 +25,8 @@ export interface RuntimeOptions {
   onActivity?: ActivityListener;
   /** Test hook: called before each outbox entry is applied (the crash tests kill the process here). */
   beforeApply?: (entry: OutboxEntry) => void;
+  /** Test hook: called when a job's outcome arrives, before it is stored. */
+  beforeStoringOutcome?: (job: JobRecord) => void;
 }
 
 export interface StartRequest {

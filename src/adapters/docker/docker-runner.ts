@@ -2,8 +2,9 @@
  * ContainerRunner on a Docker engine, through dockerode. One job, one fresh
  * container named after the job id: create, write the control files, start,
  * stream the log while waiting, classify the exit, read the script's report,
- * remove the container, answer. Nothing is left behind but the log the caller
- * stored and the files the script wrote to /workspace.
+ * answer. The container stays until the caller has stored the outcome and
+ * releases it; then nothing is left behind but the log the caller stored and
+ * the files the script wrote to /workspace.
  */
 import { mkdir } from 'node:fs/promises';
 import type Docker from 'dockerode';
@@ -155,16 +156,33 @@ export class DockerContainerRunner implements ContainerRunner {
   async cancel(jobId: string): Promise<void> {
     const active = this.following.get(jobId);
     if (active) return active.cancel();
+    await this.removeJob(jobId, 'cancel');
+  }
+
+  release(jobId: string): Promise<void> {
+    return this.removeJob(jobId, 'release');
+  }
+
+  async containers(): Promise<string[]> {
+    try {
+      const found = await this.docker.listContainers({ all: true, filters: { label: [LABEL.job] } });
+      return found.map((c) => c.Labels[LABEL.job]).filter((id): id is string => id !== undefined);
+    } catch (err) {
+      throw this.engineError(err, 'cannot list the containers of jobs');
+    }
+  }
+
+  private async removeJob(jobId: string, what: string): Promise<void> {
     const container = this.docker.getContainer(containerName(jobId));
     try {
       const info = await container.inspect();
       await this.remove(container, info.Config.Labels?.[LABEL.controlDir] ?? '');
     } catch (err) {
-      if (!isNotFound(err)) throw this.engineError(err, `cannot cancel job ${jobId}`);
+      if (!isNotFound(err)) throw this.engineError(err, `cannot ${what} job ${jobId}`);
     }
   }
 
-  /** Streams the log until the container exits, enforcing the timeout; then collects and removes. */
+  /** Streams the log until the container exits, enforcing the timeout; then collects the outcome. */
   private async follow(
     container: Docker.Container,
     watch: Watch,
@@ -220,7 +238,8 @@ export class DockerContainerRunner implements ContainerRunner {
         : false;
     const scriptResult =
       flags.timedOut || flags.cancelled || oomKilled ? undefined : await readScriptResult(watch.controlDir, exitCode);
-    await this.remove(container, watch.controlDir);
+    // A cancelled job has no outcome to store: nothing to keep its container for.
+    if (flags.cancelled) await this.remove(container, watch.controlDir);
     return exitOutcome({
       exitCode,
       ...flags,

@@ -47,6 +47,10 @@ export class ScriptedRunner implements ContainerRunner {
     return undefined;
   }
   async cancel(): Promise<void> {}
+  async release(): Promise<void> {}
+  async containers(): Promise<string[]> {
+    return [];
+  }
 }
 
 /** A clock the test can move forward (link expiry); timers fire on the real clock otherwise. */

@@ -66,6 +66,24 @@ describe.skipIf(!docker)('the daemon killed with SIGKILL', { timeout: 120_000 },
     expect(duplicateSteps(instance)).toEqual([]);
   });
 
+  it('collects a script that had finished when the daemon died, before its outcome was stored, without running it again', async () => {
+    ws = new Workspace().write('slow.bpmn', slowCounter.replace('sleep 4', 'sleep 0'));
+    // The test hook kills the daemon when the outcome of "work" arrives: its container has exited, nothing is stored.
+    const first = await daemon({ PIPELANE_TEST_CRASH_AFTER_COMMIT: 'jobOutcome:work' });
+    const { id } = (await first.request('POST', '/api/v1/processes/slow/instances', {})).body;
+    expect(await first.waitForExit()).toEqual({ code: null, signal: 'SIGKILL' });
+    expect((await ws.containers()).map((c) => c.State)).toEqual(['exited']);
+
+    const second = await daemon();
+    const instance = await second.waitForInstance(id, (i) => i.state === 'completed');
+    expect(ws.workspaceFile(id, 'counter')?.trim()).toBe('1');
+    expect(instance.jobs).toEqual([expect.objectContaining({ element: 'work', state: 'completed', attempt: 1 })]);
+    expect(historyOf(instance, 'jobCompleted')).toHaveLength(1);
+    expect(duplicateSteps(instance)).toEqual([]);
+    // Once the outcome is stored, the container goes.
+    await expect.poll(() => ws!.containers(), { timeout: 10_000 }).toEqual([]);
+  });
+
   it('starts a job whose runJob was committed with the instance but never applied', async () => {
     ws = new Workspace().write('slow.bpmn', slowCounter.replace('sleep 4', 'sleep 0'));
     const first = await daemon({ PIPELANE_TEST_CRASH_AFTER_COMMIT: 'runJob' });

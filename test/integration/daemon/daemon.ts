@@ -17,6 +17,8 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 const MAIN = join(ROOT, 'src/cli/main.ts');
 export const TOKEN = 'test-token-0123456789abcdef';
 
+const docker = () => new Docker(engineAddress(dockerHost).options);
+
 /** Runs the `pipelane` CLI from source with node and the tsx loader (no npx: a kill must reach the real process). */
 export function pipelane(args: string[], env: Record<string, string> = {}): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
@@ -77,13 +79,15 @@ export class Workspace {
     return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
   }
 
+  /** The containers of this workspace's jobs that exist now, running or exited. */
+  async containers(): Promise<Docker.ContainerInfo[]> {
+    const containers = await docker().listContainers({ all: true, filters: { label: [LABEL.job] } });
+    return containers.filter((c) => c.Labels[LABEL.controlDir]?.startsWith(this.root));
+  }
+
   /** Removes the temp dirs and any container a killed daemon left behind for them. */
   async dispose(): Promise<void> {
-    const docker = new Docker(engineAddress(dockerHost).options);
-    const containers = await docker.listContainers({ all: true, filters: { label: [LABEL.job] } }).catch(() => []);
-    for (const c of containers) {
-      if (c.Labels[LABEL.controlDir]?.startsWith(this.root)) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
-    }
+    for (const c of await this.containers().catch(() => [])) await docker().getContainer(c.Id).remove({ force: true }).catch(() => undefined);
     rmSync(this.root, { recursive: true, force: true });
   }
 }

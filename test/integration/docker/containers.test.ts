@@ -32,7 +32,7 @@ describe.skipIf(!available)('DockerContainerRunner: containers', { timeout: TEST
     throw new Error(`the container of ${jobId} never ran`);
   }
 
-  it('labels the container while it runs and removes it afterwards', async () => {
+  it('labels the container while it runs, keeps it until released, then removes it', async () => {
     const job = box.job('bash', 'sleep 2', { instanceId: 'inst-labels', processId: 'churn', elementId: 'train' });
     const running = box.runner.run(job, collect().onLog);
     const info = await untilRunning(job.jobId);
@@ -46,7 +46,14 @@ describe.skipIf(!available)('DockerContainerRunner: containers', { timeout: TEST
     const inspected = await docker.getContainer(info.Id).inspect();
     expect(inspected.HostConfig).toMatchObject({ NetworkMode: 'none', PidsLimit: 512, Memory: 256 * 1024 ** 2 });
     expect(await running).toEqual({ kind: 'completed', output: {} });
+    // Until the caller has stored the outcome, the container can be collected again.
+    expect((await byJob(job.jobId)).map((c) => c.State)).toEqual(['exited']);
+    expect(await box.runner.containers()).toContain(job.jobId);
+    expect(await box.runner.reattach(job.jobId, () => undefined)).toEqual({ kind: 'completed', output: {} });
+    await box.runner.release(job.jobId);
     expect(await byJob(job.jobId)).toEqual([]);
+    expect(await box.runner.containers()).not.toContain(job.jobId);
+    await box.runner.release(job.jobId); // a second release is harmless
   });
 
   it('cancels a running job through its signal or by id', async () => {
@@ -91,6 +98,8 @@ describe.skipIf(!available)('DockerContainerRunner: containers', { timeout: TEST
     expect(await runner.reattach(quick.jobId, b.onLog)).toMatchObject({ kind: 'failed', reason: 'exit', exitCode: 4 });
     expect(b.lines.map((l) => l.text)).toEqual(['quick']);
 
+    await runner.release(slow.jobId);
+    await runner.release(quick.jobId);
     expect([...(await byJob(slow.jobId)), ...(await byJob(quick.jobId))]).toEqual([]);
     expect(await runner.reattach('no-such-job', () => undefined)).toBeUndefined();
   });

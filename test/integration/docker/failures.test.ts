@@ -28,6 +28,7 @@ describe.skipIf(!available)('DockerContainerRunner: failures of the job and of t
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(outcome).toEqual({ kind: 'failed', reason: 'timeout', message: 'timed out after 2s' });
     expect(lines.map((l) => l.text)).toEqual(['started']);
+    await box.runner.release(job.jobId);
     expect(await leftovers(job.jobId)).toEqual([]);
   });
 

@@ -26,13 +26,20 @@ export async function sandbox(): Promise<Sandbox> {
   await mkdir(repoDir, { recursive: true });
   await mkdir(workspaceDir, { recursive: true });
   const instanceId = `inst-${process.pid}-${Date.now()}`;
+  const runner = new DockerContainerRunner(dockerHost === undefined ? {} : { dockerHost });
+  const jobIds: string[] = [];
+  const newJobId = () => {
+    const jobId = `test-${process.pid}-${Date.now()}-${++counter}`;
+    jobIds.push(jobId);
+    return jobId;
+  };
   return {
     root,
     repoDir,
     workspaceDir,
-    runner: new DockerContainerRunner(dockerHost === undefined ? {} : { dockerHost }),
+    runner,
     job: (language, script, overrides = {}) => ({
-      jobId: `test-${process.pid}-${Date.now()}-${++counter}`,
+      jobId: newJobId(),
       instanceId,
       processId: 'test-process',
       elementId: 'task',
@@ -55,7 +62,11 @@ export async function sandbox(): Promise<Sandbox> {
       await mkdir(dirname(join(repoDir, path)), { recursive: true });
       await writeFile(join(repoDir, path), text);
     },
-    dispose: () => rm(root, { recursive: true, force: true }),
+    /** Releases the containers the tests' jobs left (run() keeps them until released), then the files. */
+    dispose: async () => {
+      for (const jobId of jobIds) await runner.release(jobId).catch(() => undefined);
+      await rm(root, { recursive: true, force: true });
+    },
   };
 }
 

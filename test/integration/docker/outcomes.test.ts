@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { controlFilesOf } from '../../../src/adapters/docker/control-files.js';
 import { dockerAvailable } from '../docker-available.js';
 import { collect, type Sandbox, sandbox, TEST_TIMEOUT } from './job.js';
 
@@ -101,15 +103,18 @@ describe.skipIf(!available)('DockerContainerRunner: what a script reports', { ti
     expect(await readFile(join(box.repoDir, 'README.md'), 'utf8')).toBe('hello\n');
   });
 
-  it('gives each job control files of its own and removes them afterwards', async () => {
+  it('gives each job control files of its own and removes them when the job is released', async () => {
     const script = 'echo "$PIPELANE_INPUT $PIPELANE_OUTPUT $PIPELANE_ERROR"';
     const a = collect();
     const b = collect();
-    await Promise.all([box.runner.run(box.job('bash', script), a.onLog), box.runner.run(box.job('bash', script), b.onLog)]);
+    const [jobA, jobB] = [box.job('bash', script), box.job('bash', script)];
+    await Promise.all([box.runner.run(jobA, a.onLog), box.runner.run(jobB, b.onLog)]);
     const [pathsA, pathsB] = [a.lines[0]?.text ?? '', b.lines[0]?.text ?? ''];
     expect(pathsA).toMatch(/^\/workspace\/\.pipelane\/jobs\/[^/]+\/input\.json /);
     expect(pathsA.split(' ')[0]).not.toBe(pathsB.split(' ')[0]);
-    const { readdir } = await import('node:fs/promises');
-    expect(await readdir(join(box.workspaceDir, '.pipelane', 'jobs'))).toEqual([]);
+    const controlDirs = [jobA, jobB].map((job) => controlFilesOf(job).hostDir);
+    expect(controlDirs.map((dir) => existsSync(dir))).toEqual([true, true]);
+    await Promise.all([box.runner.release(jobA.jobId), box.runner.release(jobB.jobId)]);
+    expect(controlDirs.map((dir) => existsSync(dir))).toEqual([false, false]);
   });
 });
