@@ -51,7 +51,7 @@ export class Router {
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = requestUrl(req.url);
     const controller = new AbortController();
     res.on('close', () => controller.abort());
     try {
@@ -87,6 +87,15 @@ export class Router {
     }
     return { params: {}, allowed };
   }
+}
+
+/**
+ * The request target as a URL. It is appended to an origin rather than
+ * resolved against one: `//x/y` is a path here, not a host (which `//`
+ * alone would be, and the parse would throw).
+ */
+function requestUrl(target = '/'): URL {
+  return new URL(`http://localhost${target.startsWith('/') ? '' : '/'}${target}`);
 }
 
 function split(path: string): string[] {

@@ -111,6 +111,9 @@ describe('the REST API, end to end against the daemon process', { timeout: 120_0
     expect((await daemon.request('GET', '/api/v1/instances?limit=0')).status).toBe(400);
     expect((await daemon.request('GET', '/api/v1/instances?cursor=garbage')).status).toBe(400);
     expect((await daemon.request('DELETE', '/api/v1/instances')).status).toBe(405);
+    // Targets that a URL parser would read as a host ("//", "//x/y") are paths: empty segments fold.
+    expect((await daemon.request('GET', '//')).status).toBe(200);
+    expect((await daemon.request('GET', '//api/v1/nothing-here')).body.code).toBe('ROUTE_NOT_FOUND');
 
     const big = await daemon.request('POST', '/api/v1/processes/decide/instances', undefined, { raw: JSON.stringify({ variables: { blob: 'x'.repeat(1024 * 1024 + 10) } }) });
     expect(big.status).toBe(413);
