@@ -1,5 +1,6 @@
 /** The daemon's HTTP server: the REST API under /api/v1, /healthz, /metrics and the web UI. */
 import { createServer, type Server } from 'node:http';
+import { toError } from '../errors.js';
 import { BearerAuth } from './auth.js';
 import type { Api } from './context.js';
 import { deploymentRoutes } from './deployments.js';
@@ -30,5 +31,11 @@ export function createApiServer(options: ApiServerOptions): Server {
     ...uiRoutes(options.api),
     ...(options.routes ?? []),
   );
-  return createServer((req, res) => void router.handle(req, res));
+  return createServer((req, res) => {
+    // handle() answers every error itself; this is for one thrown while answering (a reply after the headers went).
+    router.handle(req, res).catch((error: unknown) => {
+      options.onError(toError(error), { method: req.method ?? 'GET', path: req.url ?? '/' });
+      res.destroy();
+    });
+  });
 }

@@ -63,7 +63,8 @@ const limits = z.strictObject({
   memory: memory.optional(),
   cpus: z.coerce.number().positive().max(1024).optional(),
   pids: z.number().int().min(16).optional(),
-  timeout: duration.optional(),
+  // A task's deadline: at least a second (0s would kill it at once), at most a week.
+  timeout: duration.refine((ms) => ms >= 1000 && ms <= 7 * 24 * 3600 * 1000, 'must be between 1s and 7d').optional(),
 });
 
 const runtime = z.strictObject({
@@ -194,6 +195,7 @@ function fixFor(key: string, code: string): string {
   }
   switch (key) {
     case 'timeout':
+      return 'Write a duration from 1s to 7d, such as 30s, 10m or 2h.';
     case 'initial':
     case 'max':
     case 'backoff':

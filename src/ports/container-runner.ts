@@ -68,6 +68,8 @@ export interface LogLine {
 export interface ReattachOptions {
   /** Skip log lines written at or before this time (the last `at` the caller stored). */
   logsAfter?: string;
+  /** Aborting it kills the re-attached container: outcome `cancelled`, as for run(). */
+  signal?: AbortSignal;
 }
 
 export interface ContainerRunner {

@@ -69,20 +69,22 @@ export class JobExecutor {
       const onLog = this.logger(job);
       // The job's log file holds every line stored before the crash: re-attach after its last one.
       const reattached = this.lastLogAt(job)
-        .then((logsAfter) => runner.reattach(job.id, onLog, logsAfter ? { logsAfter } : {}))
+        .then((logsAfter) => runner.reattach(job.id, onLog, { signal: controller.signal, ...(logsAfter ? { logsAfter } : {}) }))
         .catch((err: unknown) => ({ kind: 'failed', reason: 'engine-unreachable', message: toError(err).message }) as JobOutcome);
-      void reattached.then(async (outcome) => {
-        if (outcome === undefined) {
-          // No container: the job never started (or its container vanished). Run it now.
-          this.running.delete(job.id);
-          store.putJob({ ...job, state: 'queued' });
-          this.enqueue(job.id);
-        } else {
-          await this.finish(job, outcome, undefined, true);
-          this.running.delete(job.id);
+      void reattached
+        .then(async (outcome) => {
+          if (outcome === undefined) {
+            // No container: the job never started (or its container vanished). Run it now.
+            this.running.delete(job.id);
+            store.putJob({ ...job, state: 'queued' });
+            this.enqueue(job.id);
+          } else if (!isCancelled(outcome)) await this.finish(job, outcome, undefined, true);
+        })
+        .catch((err: unknown) => this.notStored(job, err))
+        .finally(() => {
+          if (this.running.get(job.id) === controller) this.running.delete(job.id);
           this.pump();
-        }
-      });
+        });
     }
     for (const job of store.listJobs({ state: 'queued' })) {
       if (!store.getTimer(`retry:${job.id}`)) this.enqueue(job.id);
@@ -100,10 +102,12 @@ export class JobExecutor {
       const jobId = this.queue.shift()!;
       const controller = new AbortController();
       this.running.set(jobId, controller);
-      void this.execute(jobId, controller).finally(() => {
-        this.running.delete(jobId);
-        this.pump();
-      });
+      void this.execute(jobId, controller)
+        .catch((err: unknown) => this.notStored(this.runtime.options.store.getJob(jobId), err))
+        .finally(() => {
+          this.running.delete(jobId);
+          this.pump();
+        });
     }
   }
 
@@ -122,6 +126,8 @@ export class JobExecutor {
       await this.finish(job, { kind: 'failed', reason: 'engine-error', message: prepared.message }, undefined, false);
       return;
     }
+    // Preparing reads files: the job may have been cancelled meanwhile, and its row says so.
+    if (store.getJob(jobId)?.state !== 'queued' || controller.signal.aborted) return;
     const startedAt = this.runtime.now();
     const runningJob: JobRecord = { ...job, state: 'running', startedAt };
     store.putJob(runningJob);
@@ -138,8 +144,18 @@ export class JobExecutor {
     } finally {
       writer.close();
     }
-    if (outcome.kind === 'failed' && outcome.reason === 'cancelled') return;
+    if (isCancelled(outcome)) return;
     await this.finish(runningJob, outcome, prepared.retries, true);
+  }
+
+  /**
+   * The store refused a job's outcome (a full disk, an I/O error). Nothing is
+   * lost: the job's row still says running and its container is kept, so the
+   * next start collects the outcome again. Until then the daemon says so.
+   */
+  private notStored(job: JobRecord | undefined, err: unknown): void {
+    const message = `the outcome of job ${job?.id ?? '?'} could not be stored (${toError(err).message}); its container is kept and the next start collects it.`;
+    this.runtime.emit({ kind: 'warning', instanceId: job?.instanceId ?? '', message });
   }
 
   private async lastLogAt(job: JobRecord): Promise<string | undefined> {
@@ -295,6 +311,10 @@ export class JobExecutor {
       },
     };
   }
+}
+
+function isCancelled(outcome: JobOutcome): boolean {
+  return outcome.kind === 'failed' && outcome.reason === 'cancelled';
 }
 
 /** An outcome in a few words, for the job record and the incident. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { startInstance, type Command, type EngineEvent } from '../engine/index.js';
-import { PipelaneError } from '../errors.js';
+import { PipelaneError, toError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { ContainerRunner } from '../ports/container-runner.js';
 import type { DeploymentRecord, InstanceRecord, JobRecord, OutboxEntry, Store } from '../ports/store.js';
@@ -59,7 +59,12 @@ export class Runtime {
   constructor(readonly options: RuntimeOptions) {
     if (options.onActivity) this.listeners.push(options.onActivity);
     this.jobs = new JobExecutor(this);
-    this.timers = new TimerWheel(options.store, options.clock, (timer) => this.timerDue(timer.id, timer.instanceId, timer.elementId));
+    this.timers = new TimerWheel(
+      options.store,
+      options.clock,
+      (timer) => this.timerDue(timer.id, timer.instanceId, timer.elementId),
+      (timer, error) => this.emit({ kind: 'warning', instanceId: timer.instanceId, message: `timer ${timer.id} could not fire (${toError(error).message}); it is tried again in a few seconds.` }),
+    );
   }
 
   get store(): Store {

@@ -1,6 +1,9 @@
 import type { Clock } from '../ports/clock.js';
 import type { Store, TimerRecord } from '../ports/store.js';
 
+/** How long a timer that could not be handed over waits before the next try. */
+const RETRY_MS = 5_000;
+
 /**
  * Durable timers, with only the next one held in memory: however many
  * timers are parked in the store, one clock callback is armed, for the
@@ -15,6 +18,8 @@ export class TimerWheel {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly onDue: (timer: TimerRecord) => void,
+    /** A timer could not be handed over (the store failed: a full disk); it stays and is tried again. */
+    private readonly onError: (timer: TimerRecord, error: unknown) => void,
   ) {}
 
   /** Re-reads the earliest timer; call after timers were added or removed. */
@@ -38,7 +43,17 @@ export class TimerWheel {
     for (;;) {
       const due = this.store.dueTimers(this.clock.now(), 100);
       if (due.length === 0) break;
-      for (const timer of due) this.onDue(timer);
+      for (const timer of due) {
+        try {
+          this.onDue(timer);
+        } catch (error) {
+          // The timer is still in the store: try again shortly rather than spin or die.
+          this.onError(timer, error);
+          this.armedFor = this.clock.now() + RETRY_MS;
+          this.cancel = this.clock.at(this.armedFor, () => this.fire());
+          return;
+        }
+      }
       if (due.length < 100) break;
     }
     this.refresh();

@@ -146,7 +146,7 @@ export class DockerContainerRunner implements ContainerRunner {
     const after = options.logsAfter;
     const filtered = after === undefined ? onLog : (line: LogLine) => void (line.at > after && onLog(line));
     try {
-      return await this.follow(container, watch, { running: info.State.Running, elapsedMs: endedAt - startedAt }, filtered);
+      return await this.follow(container, watch, { running: info.State.Running, elapsedMs: endedAt - startedAt }, filtered, options.signal);
     } catch (err) {
       if (err instanceof EngineCallError) throw this.engineError(err.original, `cannot follow the container of job ${jobId}`);
       throw err;
@@ -213,10 +213,10 @@ export class DockerContainerRunner implements ContainerRunner {
     signal?.addEventListener('abort', onAbort, { once: true });
     if (signal?.aborted) onAbort(); // aborted while the container was being created
     const timer = state.running
-      ? setTimeout(() => {
+      ? deadline(Math.max(0, watch.timeoutMs - state.elapsedMs), () => {
           flags.timedOut = true;
           void kill();
-        }, Math.max(0, watch.timeoutMs - state.elapsedMs))
+        })
       : undefined;
     let exitCode: number;
     try {
@@ -226,7 +226,7 @@ export class DockerContainerRunner implements ContainerRunner {
       ]);
       exitCode = waited.StatusCode;
     } finally {
-      clearTimeout(timer);
+      timer?.clear();
       signal?.removeEventListener('abort', onAbort);
       this.following.delete(watch.jobId);
     }
@@ -265,4 +265,18 @@ export class DockerContainerRunner implements ContainerRunner {
       cause: err,
     });
   }
+}
+
+/** setTimeout's delay is a 32-bit count of milliseconds: a longer one would fire at once. */
+const MAX_DELAY_MS = 2 ** 31 - 1;
+
+/** Calls `fire` after `ms`, however long (an infinite deadline never fires). */
+function deadline(ms: number, fire: () => void): { clear(): void } {
+  let handle: NodeJS.Timeout | undefined;
+  const arm = (left: number) => {
+    if (!Number.isFinite(left)) return;
+    handle = left > MAX_DELAY_MS ? setTimeout(() => arm(left - MAX_DELAY_MS), MAX_DELAY_MS) : setTimeout(fire, left);
+  };
+  arm(ms);
+  return { clear: () => clearTimeout(handle) };
 }

@@ -99,6 +99,24 @@ describe.skipIf(!docker)('the daemon killed with SIGKILL', { timeout: 120_000 },
     expect(duplicateSteps(instance)).toEqual([]);
   });
 
+  it('cancels an instance whose script it re-attached to: the container is killed and the job stays cancelled', async () => {
+    ws = new Workspace().write('slow.bpmn', slowCounter.replace('sleep 4', 'sleep 60'));
+    const first = await daemon();
+    const { id } = (await first.request('POST', '/api/v1/processes/slow/instances', {})).body;
+    await first.waitForInstance(id, (i) => i.jobs[0]?.state === 'running' && ws!.workspaceFile(id, 'counter') !== undefined);
+    await first.kill('SIGKILL');
+
+    const second = await daemon();
+    await expect.poll(async () => (await ws!.containers()).map((c) => c.State), { timeout: 10_000 }).toEqual(['running']);
+    expect((await second.request('POST', `/api/v1/instances/${id}/cancel`, {})).status).toBe(200);
+    // Killed long before its 60 s sleep ends, and removed.
+    await expect.poll(() => ws!.containers(), { timeout: 15_000 }).toEqual([]);
+    const instance = await second.waitForInstance(id, (i) => i.state === 'cancelled');
+    expect(instance.jobs).toEqual([expect.objectContaining({ element: 'work', state: 'cancelled' })]);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect((await second.get(`/api/v1/instances/${id}`)).jobs).toEqual([expect.objectContaining({ state: 'cancelled' })]);
+  });
+
   it('stops within 2 s on SIGTERM, leaving the running container to the next start', async () => {
     ws = new Workspace().write('slow.bpmn', slowCounter);
     const first = await daemon();

@@ -75,6 +75,16 @@ describe('parseSidecar', () => {
     expect(byPath['tasks.train.runtime.limits.timeout']).toMatchObject({ element: 'train', line: 7, fix: expect.stringContaining('10m') });
   });
 
+  it('refuses a task timeout under a second or over a week', () => {
+    for (const timeout of ['0s', '30d']) {
+      const result = parseSidecar(`runtime: { limits: { timeout: ${timeout} } }\n`, 'a.yaml');
+      expect(result.ok, timeout).toBe(false);
+      if (result.ok) continue;
+      expect(result.diagnostics).toEqual([expect.objectContaining({ message: expect.stringContaining('between 1s and 7d'), fix: expect.stringContaining('7d') })]);
+    }
+    expect(parseSidecar('runtime: { limits: { timeout: 7d } }\n', 'a.yaml').ok).toBe(true);
+  });
+
   it('refuses bad schedules', () => {
     const result = parseSidecar('schedules:\n  s: { cron: "every day", timezone: Mars/Olympus, overlap: never }\n', 'a.yaml');
     expect(result.ok).toBe(false);
