@@ -21,7 +21,7 @@ export async function planCommand(options: PlanCommandOptions, out: (text: strin
     ...(options.from ? { from: options.from } : {}),
     ...(options.to ? { to: options.to } : {}),
     ...(options.path ? { path: options.path } : {}),
-    access: { baseEnv: config.secrets, ...config.git },
+    access: { baseEnv: config.environment, ...config.git },
     now: Date.now(),
   });
   out(formatPlan(plan, options.format));

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { isDaemonSetting } from '../model/daemon-settings.js';
 import { PipelaneError } from '../errors.js';
 import { parseDuration } from '../model/units.js';
 
@@ -73,7 +74,9 @@ const schema = z.object({
 });
 
 export type CompiledConfig = Readonly<z.output<typeof schema>> & {
-  /** The daemon's environment: sidecars name secrets to take from it. */
+  /** The daemon's environment as it started, for the programs it runs (git). */
+  readonly environment: Readonly<Record<string, string | undefined>>;
+  /** What sidecars may name as secrets: the environment without the daemon's own settings. */
   readonly secrets: Readonly<Record<string, string | undefined>>;
 };
 
@@ -120,5 +123,6 @@ export function loadConfig(flags: PipelaneOptions = {}, env: NodeJS.ProcessEnv =
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new PipelaneError('CONFIG_INVALID', `the configuration is invalid: ${problems}.`);
   }
-  return Object.freeze({ ...parsed.data, secrets: Object.freeze({ ...env }) });
+  const secrets = Object.fromEntries(Object.entries(env).filter(([name]) => !isDaemonSetting(name)));
+  return Object.freeze({ ...parsed.data, environment: Object.freeze({ ...env }), secrets: Object.freeze(secrets) });
 }

@@ -41,7 +41,7 @@ export async function startDaemonGitOps(options: {
   const gitops = await GitOps.open({
     ...config.gitops,
     dataDir: config.dataDir,
-    access: { baseEnv: config.secrets, ...config.git },
+    access: { baseEnv: config.environment, ...config.git },
     store,
     gitops: options.gitopsStore,
     clock: systemClock,

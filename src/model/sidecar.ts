@@ -33,6 +33,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { approvalSettingsSchema } from './approval-settings.js';
 import type { Diagnostic } from './diagnostic.js';
+import { isDaemonSetting } from './daemon-settings.js';
 import { SCRIPT_LANGUAGES } from './script-language.js';
 import { parseDuration, parseMemory } from './units.js';
 
@@ -70,7 +71,7 @@ const limits = z.strictObject({
 const runtime = z.strictObject({
   image: z.union([z.string().min(1), imageByLanguage]).optional(),
   env: z.record(envName, z.union([z.string(), z.number(), z.boolean()]).transform(String)).optional(),
-  secrets: z.array(envName).optional(),
+  secrets: z.array(envName.refine((name) => !isDaemonSetting(name), 'is a setting of the daemon, never handed to a task')).optional(),
   network: z.string().min(1).optional(),
   limits: limits.optional(),
 });
@@ -211,7 +212,7 @@ function fixFor(key: string, code: string): string {
     case 'catchUp':
       return 'Use none, last or all.';
     case 'secrets':
-      return 'List the names of environment variables of the daemon, e.g. [WAREHOUSE_TOKEN].';
+      return 'List the names of environment variables of the daemon, e.g. [WAREHOUSE_TOKEN]; names starting with PIPELANE_, DOCKER_ or GIT_, GITHUB_TOKEN, GH_TOKEN and SSH_AUTH_SOCK are the daemon\'s own.';
     default:
       return 'Correct the value; the README describes each key of the sidecar.';
   }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { RunJob } from '../engine/commands.js';
 import { toError } from '../errors.js';
 import { resolveScriptSource } from '../gitops/script-source.js';
+import { isDaemonSetting } from '../model/daemon-settings.js';
 import { resolveTaskRuntime, type TaskRuntime } from '../model/task-runtime.js';
 import { isRetryableFailure, type JobOutcome, type LogLine, type ScriptJob } from '../ports/container-runner.js';
 import type { DeploymentRecord, JobRecord } from '../ports/store.js';
@@ -287,7 +288,7 @@ export class JobExecutor {
     const secrets: Record<string, string> = {};
     for (const name of taskRuntime.secretNames) {
       const value = this.runtime.options.secrets[name];
-      if (value === undefined) return { kind: 'refused', message: `the secret ${name} named by the sidecar of ${deployment.file} is not set in the daemon's environment.` };
+      if (value === undefined) return { kind: 'refused', message: `the secret ${name} named by the sidecar of ${deployment.file} is not set in the daemon's environment${isDaemonSetting(name) ? ' (it is a setting of the daemon, never handed to a task)' : ''}.` };
       secrets[name] = value;
     }
     const workspaceDir = join(this.runtime.options.workspacesDir, job.instanceId);

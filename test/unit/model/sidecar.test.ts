@@ -85,6 +85,16 @@ describe('parseSidecar', () => {
     expect(parseSidecar('runtime: { limits: { timeout: 7d } }\n', 'a.yaml').ok).toBe(true);
   });
 
+  it("refuses a secret that is one of the daemon's own settings", () => {
+    const result = parseSidecar('runtime: { secrets: [WAREHOUSE_TOKEN, PIPELANE_TOKENS, GITHUB_TOKEN] }\n', 'a.yaml');
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.diagnostics.map((d) => d.message)).toEqual([
+      expect.stringMatching(/^runtime\.secrets\.1: is a setting of the daemon/),
+      expect.stringMatching(/^runtime\.secrets\.2: is a setting of the daemon/),
+    ]);
+  });
+
   it('refuses bad schedules', () => {
     const result = parseSidecar('schedules:\n  s: { cron: "every day", timezone: Mars/Olympus, overlap: never }\n', 'a.yaml');
     expect(result.ok).toBe(false);
