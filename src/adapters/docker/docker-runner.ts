@@ -236,8 +236,10 @@ export class DockerContainerRunner implements ContainerRunner {
       exitCode !== 0 && !flags.timedOut && !flags.cancelled
         ? ((await engineCall(container.inspect())).State.OOMKilled ?? false)
         : false;
-    const scriptResult =
+    const reported =
       flags.timedOut || flags.cancelled || oomKilled ? undefined : await readScriptResult(watch.controlDir, exitCode);
+    // An error's message is shown like a log line (job record, incident, errorMessage): masked like one.
+    const scriptResult = reported?.kind === 'bpmnError' ? { ...reported, message: watch.mask(reported.message) } : reported;
     // A cancelled job has no outcome to store: nothing to keep its container for.
     if (flags.cancelled) await this.remove(container, watch.controlDir);
     return exitOutcome({

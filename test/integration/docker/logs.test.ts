@@ -57,6 +57,19 @@ describe.skipIf(!available)('DockerContainerRunner: logs', { timeout: TEST_TIMEO
     expect(outcome).toMatchObject({ kind: 'failed', stderrTail: ['again: ******'] });
   });
 
+  it('masks a secret that straddles the 16 KiB pieces Docker cuts a long line into, and in a BPMN error message', async () => {
+    const job = box.job(
+      'bash',
+      'printf "a%.0s" $(seq 16380); echo "$WAREHOUSE_TOKEN"; echo "{\\"code\\": \\"E\\", \\"message\\": \\"bad $WAREHOUSE_TOKEN\\"}" > "$PIPELANE_ERROR"',
+    );
+    job.runtime = { ...job.runtime, secrets: { WAREHOUSE_TOKEN: 'split-s3cr3t-value' } };
+    const { lines, onLog } = collect();
+    const outcome = await box.runner.run(job, onLog);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.text).toBe(`${'a'.repeat(16380)}***`);
+    expect(outcome).toEqual({ kind: 'bpmnError', code: 'E', message: 'bad ***' });
+  });
+
   it('keeps a last line without a newline, non-ASCII text and long lines whole', async () => {
     const script = 'import sys\nprint("Grüße, 東京 ✓")\nprint("y" * 40000)\nsys.stdout.write("no newline")';
     const { lines, onLog } = collect();
