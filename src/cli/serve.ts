@@ -24,6 +24,7 @@ import type { Store } from '../ports/store.js';
 import type { RuntimeActivity } from '../runtime/activity.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { sweepWorkspaces } from '../runtime/workspaces.js';
+import { lockDataDir } from '../adapters/data-dir-lock.js';
 import { deployModelFile, openRuntime } from './open-runtime.js';
 
 export interface ServeOptions {
@@ -74,6 +75,8 @@ export async function serveCommand(options: ServeOptions, io: { out: (text: stri
   const logger = pino({ level: config.logLevel, base: { pid: process.pid } }, pino.destination({ dest: 2, sync: true }));
   process.on('uncaughtExceptionMonitor', (error) => logger.fatal({ err: error }, 'the daemon stops on an unexpected error; the next start recovers'));
 
+  // Before anything is written: a second daemon on this data directory is refused, having changed nothing.
+  lockDataDir(config.dataDir, 'serve');
   const db = openConnection(config.dataDir);
   const store = new SqliteStore(db);
   let runtime: Runtime;
@@ -113,8 +116,9 @@ export async function serveCommand(options: ServeOptions, io: { out: (text: stri
     }
   }, OUTBOX_POLL_MS);
   const sweep = () => {
-    const removed = sweepWorkspaces(store, join(config.dataDir, 'workspaces'), config.workspaceRetentionMs, Date.now());
+    const { removed, failed } = sweepWorkspaces(store, join(config.dataDir, 'workspaces'), config.workspaceRetentionMs, Date.now());
     if (removed.length > 0) logger.info({ instances: removed }, `removed ${removed.length} workspace(s) older than the retention`);
+    for (const f of failed) logger.warn({ instance: f.name }, `the workspace of ${f.name} could not be removed (${f.message}); the next sweep tries again`);
   };
   sweep();
   const sweeper = setInterval(sweep, WORKSPACE_SWEEP_MS);

@@ -85,6 +85,19 @@ describe('client commands next to a running daemon', { timeout: 120_000 }, () =>
     expect(badToken.code).toBe(1);
     expect(badToken.stderr).toMatch(/the bearer token is not valid/);
   });
+
+  it('refuses a second daemon on the same data directory before it deploys anything', async () => {
+    const before = await daemon.get('/api/v1/deployments');
+    const other = new Workspace().write('other.bpmn', ticker.replaceAll('ticker', 'other'));
+    try {
+      const second = await cli(['serve', '--models', other.modelsDir, '--data-dir', ws.dataDir, '--port', '0']);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toContain(`in use by process ${daemon.pid}`);
+      expect(await daemon.get('/api/v1/deployments')).toEqual(before);
+    } finally {
+      await other.dispose();
+    }
+  });
 });
 
 describe('pipelane serve refuses to start unsafely', { timeout: 60_000 }, () => {
