@@ -57,7 +57,8 @@ async function stream(runtime: Runtime, request: ApiRequest, instanceId: string,
       const entry: LogEntryView = { jobId: activity.jobId, element: activity.elementId, stream: s, at, text };
       if (live) write('log', entry);
       else early.push(entry);
-    } else if (activity.kind === 'jobFinished' || activity.kind === 'instanceEnded' || activity.kind === 'incident') {
+    } else if (activity.kind === 'jobOutcomeStored' || activity.kind === 'instanceEnded' || activity.kind === 'incident') {
+      // jobFinished would be too early: the job reads as running until its outcome is committed.
       setImmediate(check);
     }
   });

@@ -6,6 +6,8 @@ export type RuntimeActivity =
   | { kind: 'instanceStarted'; instanceId: string; processId: string; deploymentId: string }
   | { kind: 'jobStarted'; instanceId: string; jobId: string; elementId: string; attempt: number }
   | { kind: 'jobFinished'; instanceId: string; jobId: string; elementId: string; attempt: number; outcome: JobOutcome; durationMs: number; willRetry: boolean }
+  /** The outcome of jobFinished is committed, with the step it caused (or the retry it schedules). */
+  | { kind: 'jobOutcomeStored'; instanceId: string; jobId: string }
   | { kind: 'log'; instanceId: string; jobId: string; elementId: string; line: LogLine }
   | { kind: 'userTaskOpened'; instanceId: string; taskId: string; elementId: string; name?: string }
   /** An open task was withdrawn (an interrupting boundary event, a cancel, an incident), not completed. */

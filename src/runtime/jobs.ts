@@ -201,6 +201,7 @@ export class JobExecutor {
         store.putTimer({ id: `retry:${job.id}`, instanceId: job.instanceId, dueAt: at + delay, elementId: job.elementId });
       });
       this.runtime.timers.refresh();
+      this.runtime.emit({ kind: 'jobOutcomeStored', instanceId: job.instanceId, jobId: job.id });
       return;
     }
     const state = outcome.kind === 'completed' ? 'completed' : 'failed';
@@ -214,6 +215,7 @@ export class JobExecutor {
     await this.commitSoon(() => {
       if (!this.runtime.send(job.instanceId, event, 'system', record)) store.transaction(record);
     });
+    this.runtime.emit({ kind: 'jobOutcomeStored', instanceId: job.instanceId, jobId: job.id });
     if (hasContainer) void this.release(job);
   }
 

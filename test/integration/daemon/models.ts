@@ -12,6 +12,14 @@ export const reviewThenReport = bpmnXml('review', [
   end,
 ], [['start', 'approve'], ['approve', 'report'], ['report', 'end']]);
 
+/** A bash script prepares, then a person reviews: the instance waits on after its only job. */
+export const prepareThenReview = bpmnXml('prepare', [
+  start,
+  script('build', 'bash', 'sleep 1; echo prepared'),
+  { id: 'review', tag: 'userTask', attrs: { name: 'Review' } },
+  end,
+], [['start', 'build'], ['build', 'review'], ['review', 'end']]);
+
 /** A person decides; nothing else. */
 export const decide = bpmnXml('decide', [start, { id: 'decision', tag: 'userTask', attrs: { name: 'Decide' } }, end], [['start', 'decision'], ['decision', 'end']]);
 

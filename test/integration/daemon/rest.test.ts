@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerAvailable } from '../docker-available.js';
 import { Daemon, TOKEN, Workspace, historyOf } from './daemon.js';
-import { decide, reviewThenReport, startedByOrder, waitForPayment } from './models.js';
+import { decide, prepareThenReview, reviewThenReport, startedByOrder, waitForPayment } from './models.js';
 
 const docker = await dockerAvailable();
 
@@ -12,6 +12,7 @@ describe('the REST API, end to end against the daemon process', { timeout: 120_0
     ws = new Workspace()
       .write('review.bpmn', reviewThenReport)
       .write('decide.bpmn', decide)
+      .write('prepare.bpmn', prepareThenReview)
       .write('payment.bpmn', waitForPayment)
       .write('order.bpmn', startedByOrder)
       .write('broken.bpmn', '<definitions><process id="broken"');
@@ -87,6 +88,18 @@ describe('the REST API, end to end against the daemon process', { timeout: 120_0
     }
   });
 
+  it.skipIf(!docker)('ends the live log stream when the last job ends, though the instance waits on at a user task', async () => {
+    const { id } = (await daemon.request('POST', '/api/v1/processes/prepare/instances', {})).body;
+    const stream = await fetch(`${daemon.url}/api/v1/instances/${id}/logs?follow=1`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+      signal: AbortSignal.timeout(30_000),
+    });
+    const events = await stream.text();
+    expect(events).toMatch(/event: log\ndata: .*"text":"prepared"/);
+    expect(events.trimEnd()).toMatch(/event: end\ndata: \{"instanceId":"[^"]+","state":"running"\}$/);
+    expect((await daemon.get(`/api/v1/tasks?state=open&instance=${id}`)).items).toHaveLength(1);
+  });
+
   it('answers bad requests with a 4xx and a JSON code and message', async () => {
     const badJson = await daemon.request('POST', '/api/v1/processes/decide/instances', undefined, { raw: '{"variables": ' });
     expect(badJson.status).toBe(400);
@@ -102,7 +115,7 @@ describe('the REST API, end to end against the daemon process', { timeout: 120_0
 
     // The invalid file was not deployed; the valid ones were.
     const deployments = await daemon.get('/api/v1/deployments');
-    expect(deployments.items.map((d: any) => d.file).sort()).toEqual(['decide.bpmn', 'order.bpmn', 'payment.bpmn', 'review.bpmn']);
+    expect(deployments.items.map((d: any) => d.file).sort()).toEqual(['decide.bpmn', 'order.bpmn', 'payment.bpmn', 'prepare.bpmn', 'review.bpmn']);
     expect((await daemon.request('POST', '/api/v1/processes/broken/instances', {})).status).toBe(404);
 
     expect((await daemon.request('GET', '/api/v1/nothing-here')).body.code).toBe('ROUTE_NOT_FOUND');
