@@ -1,11 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
+import { conformanceDir } from '../support/conformance-dir.js';
 import { belowFloors, runConformance } from './corpus.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const dir = process.env.CONFORMANCE_DIR ?? resolve(here, '../../../shared/conformance');
+const dir = conformanceDir();
 const floors = JSON.parse(readFileSync(join(here, 'floors.json'), 'utf8')) as Record<string, Record<string, number>>;
 
 /**
@@ -14,7 +15,7 @@ const floors = JSON.parse(readFileSync(join(here, 'floors.json'), 'utf8')) as Re
  */
 it('keeps every conformance figure at or above its floor', async ({ skip }) => {
   if (!existsSync(dir)) {
-    if (process.env.CI === 'true') throw new Error(`the conformance corpora are missing at ${dir}`);
+    if (process.env.CI === 'true') throw new Error(`the conformance corpora are missing at ${dir}: set CONFORMANCE_DIR to the folder holding betsy/, invalid/ and miwg/`);
     skip();
   }
   const report = await runConformance(dir);

@@ -1,14 +1,13 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../../src/model/diagnostic.js';
 import { parseBpmn } from '../../../src/model/parse.js';
 import { validateModel } from '../../../src/model/validate/index.js';
+import { conformanceDir } from '../../support/conformance-dir.js';
 
 // The conformance corpora live beside the repository (see ../shared/conformance/README.md).
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const corpus = process.env['CONFORMANCE_DIR'] ?? resolve(repoRoot, '../shared/conformance');
+const corpus = conformanceDir();
 
 const REJECTION_FLOOR = 0.9;
 
