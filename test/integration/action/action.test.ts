@@ -15,7 +15,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 function action(inputs: Record<string, string>, workspace: string): Promise<{ code: number; stdout: string; summary: string }> {
   const summaryFile = join(workspace, '..', `summary-${Date.now()}.md`);
   writeFileSync(summaryFile, '');
-  const env = { ...process.env, GITHUB_WORKSPACE: workspace, GITHUB_STEP_SUMMARY: summaryFile };
+  const env: NodeJS.ProcessEnv = { ...process.env, GITHUB_WORKSPACE: workspace, GITHUB_STEP_SUMMARY: summaryFile };
   for (const [name, value] of Object.entries(inputs)) env[`PIPELANE_ACTION_${name.toUpperCase()}`] = value;
   return new Promise((done) => {
     const tsx = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;

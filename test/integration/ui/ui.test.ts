@@ -80,7 +80,7 @@ describe.skipIf(!browser)('the web UI in Chromium', { timeout: 120_000 }, () => 
     expect(await page.locator('[data-element-id="prepare"].pl-completed').count()).toBe(1);
     expect(await page.locator('[data-element-id="start"].pl-completed').count()).toBe(1);
     expect(await page.locator('[data-element-id="end"].pl-completed').count()).toBe(0);
-    const stroke = await failed.locator('.djs-visual > :first-child').evaluate((el) => getComputedStyle(el).stroke);
+    const stroke = await failed.locator('.djs-visual > :first-child').evaluate((el) => el.ownerDocument.defaultView!.getComputedStyle(el).stroke);
     expect(stroke).toBe('rgb(200, 32, 29)');
     const note = page.locator('.pl-incident-note');
     await expect.poll(() => note.textContent()).toContain('the script exited with code 3');
@@ -94,7 +94,7 @@ describe.skipIf(!browser)('the web UI in Chromium', { timeout: 120_000 }, () => 
     expect(await page.locator('.log .line.stderr').count()).toBe(1);
     await page.getByText('Variables', { exact: true }).click();
     expect(await page.locator('pre.json').first().textContent()).toContain('<script>window.pwned=2</script>');
-    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as { pwned?: number }).pwned)).toBeUndefined();
     expect(await page.locator('img[src="x"]').count()).toBe(0);
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
