@@ -1,11 +1,10 @@
 import { dirname, relative, resolve, sep } from 'node:path';
 import { existsSync } from 'node:fs';
-import { createInterface } from 'node:readline/promises';
-import { completeUserTask } from '../approvals/complete-task.js';
 import { loadConfig } from '../config/config.js';
 import { PipelaneError } from '../errors.js';
 import { loadModelFile } from '../gitops/discover.js';
 import type { RuntimeActivity } from '../runtime/activity.js';
+import { askPerson, type Terminal } from './ask-person.js';
 import { deployModelFile, openRuntime } from './open-runtime.js';
 import { formatDiagnostics } from './diagnostics-format.js';
 import { parseVars, readVarsFile } from './vars.js';
@@ -24,7 +23,7 @@ export interface RunIO {
   out: (text: string) => void;
   err: (text: string) => void;
   /** A terminal to ask a person on, when there is one. */
-  terminal?: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream };
+  terminal?: Terminal;
 }
 
 /**
@@ -46,6 +45,8 @@ export async function runCommand(file: string, options: RunOptions, io: RunIO): 
   const { store } = runtime;
   const deployment = deployModelFile(store, repoDir, loaded, runtime.now());
   let instanceId = '';
+  // Questions still open when the instance ends (its task decided from another shell) stop.
+  const questions = new AbortController();
   const ended = new Promise<'ended' | 'incident'>((resolveEnd) => {
     runtime.onActivity((activity) => {
       if (activity.instanceId !== instanceId && instanceId !== '') return;
@@ -53,7 +54,13 @@ export async function runCommand(file: string, options: RunOptions, io: RunIO): 
         const line = progressLine(activity);
         if (line) io.out(line);
       }
-      if (activity.kind === 'userTaskOpened') void askPerson(activity, runtime.store, io, config.dataDir, () => runtime.applyOutbox());
+      if (activity.kind === 'userTaskOpened') {
+        void askPerson({
+          store, taskId: activity.taskId, dataDir: config.dataDir, out: io.out, err: io.err,
+          ...(io.terminal ? { terminal: io.terminal } : {}),
+          signal: questions.signal, apply: () => runtime.applyOutbox(), now: () => runtime.now(),
+        });
+      }
       if (activity.kind === 'instanceEnded') resolveEnd('ended');
       if (activity.kind === 'incident') resolveEnd('incident');
     });
@@ -75,6 +82,7 @@ export async function runCommand(file: string, options: RunOptions, io: RunIO): 
     }
     return how === 'ended' && instance.status === 'completed' ? 0 : 1;
   } finally {
+    questions.abort();
     clearInterval(poll);
     runtime.stop();
     await runtime.jobs.settled();
@@ -101,32 +109,3 @@ function findRepoRoot(start: string): string {
   }
 }
 
-/** On a terminal, asks for the task's variables; otherwise says how to complete it from another shell. */
-async function askPerson(
-  activity: Extract<RuntimeActivity, { kind: 'userTaskOpened' }>,
-  store: Parameters<typeof completeUserTask>[0],
-  io: RunIO,
-  dataDir: string,
-  apply: () => void,
-): Promise<void> {
-  if (!io.terminal) {
-    io.out(`  complete it from another shell: pipelane tasks complete ${activity.taskId} --var approved=true --data-dir ${dataDir}`);
-    return;
-  }
-  const rl = createInterface({ input: io.terminal.input, output: io.terminal.output, terminal: false });
-  try {
-    io.out(`  ${activity.name ?? activity.elementId}: enter variables as name=value, one per line; an empty line completes the task.`);
-    const pairs: string[] = [];
-    for (;;) {
-      const line = (await rl.question('  > ')).trim();
-      if (line === '') break;
-      pairs.push(line);
-    }
-    completeUserTask(store, activity.taskId, parseVars(pairs), 'cli', Date.now());
-    apply();
-  } catch (err) {
-    io.err(err instanceof Error ? err.message : String(err));
-  } finally {
-    rl.close();
-  }
-}
