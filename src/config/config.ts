@@ -28,6 +28,9 @@ export interface PipelaneOptions {
   /** How often a remote is fetched, e.g. `30s`. */
   poll?: string;
   worktree?: boolean;
+  /** A running daemon that a client command asks (--server, PIPELANE_SERVER), and its bearer token (--token, PIPELANE_TOKEN). */
+  server?: string;
+  serverToken?: string;
 }
 
 const schema = z.object({
@@ -69,6 +72,8 @@ const schema = z.object({
     .object({ repo: z.string().min(1), branch: z.string().regex(/^[^\s~^:?*[\\]+$/, 'is not a branch name'), path: z.string(), pollMs: z.number().int().min(1000, 'must be at least 1s'), worktree: z.boolean() })
     .optional(),
   git: z.object({ token: z.string().min(1).optional(), username: z.string().min(1).optional(), sshCommand: z.string().min(1).optional() }),
+  server: z.url().optional(),
+  serverToken: z.string().min(1).optional(),
   /** Signs the CSRF tokens of approval pages (PIPELANE_SECRET); without it a random key per run. */
   secret: z.string().min(16, 'must have at least 16 characters').optional(),
 });
@@ -103,6 +108,8 @@ export function loadConfig(flags: PipelaneOptions = {}, env: NodeJS.ProcessEnv =
       pollIntervalMs: (number(env['PIPELANE_GITHUB_POLL_SECONDS']) ?? 60) * 1000,
     },
     secret: env['PIPELANE_SECRET'] || undefined,
+    server: flags.server ?? (env['PIPELANE_SERVER'] || undefined),
+    serverToken: flags.serverToken ?? (env['PIPELANE_TOKEN'] || undefined),
     gitops: (flags.repo ?? env['PIPELANE_REPO'])
       ? {
           repo: flags.repo ?? env['PIPELANE_REPO'],

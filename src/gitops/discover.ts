@@ -9,6 +9,8 @@ import { resolveScriptSource } from './script-source.js';
 import { parseSidecar, type Sidecar } from '../model/sidecar.js';
 import { approvalDiagnostics } from '../model/approval-settings.js';
 import { peopleDiagnostics } from '../approvals/people-check.js';
+import { loadPeople, PEOPLE_FILE } from '../config/people.js';
+import { toError } from '../errors.js';
 
 /** One `.bpmn` file of a repository with its sidecar, loaded and checked. */
 export interface ModelFile {
@@ -60,7 +62,8 @@ export async function loadModelFile(repoDir: string, file: string): Promise<Mode
   if (!loaded.ok) return { file, hash, diagnostics };
   diagnostics.push(...(await checkScripts(repoDir, file, loaded.model, sidecar)));
   if (sidecar) diagnostics.push(...unknownTaskKeys(loaded.model, sidecar));
-  diagnostics.push(...approvalDiagnostics(loaded.model, sidecar), ...(await peopleDiagnostics(repoDir, loaded.model, sidecar)));
+  const config = await configDiagnostics(repoDir, file);
+  diagnostics.push(...approvalDiagnostics(loaded.model, sidecar), ...(config.length > 0 ? config : await peopleDiagnostics(repoDir, loaded.model, sidecar)));
   if (hasErrors(diagnostics)) return { file, hash, diagnostics };
   return { file, hash, model: loaded.model, ...(sidecar ? { sidecar } : {}), diagnostics };
 }
@@ -81,6 +84,21 @@ async function checkScripts(repoDir: string, file: string, model: DeploymentMode
     }
   }
   return out;
+}
+
+/**
+ * The pipelane.yaml that governs a model is an input of its version
+ * (model-inputs.ts), so one that does not load refuses every model below
+ * it, whether or not the model names people: their last good versions stay.
+ */
+async function configDiagnostics(repoDir: string, file: string): Promise<Diagnostic[]> {
+  try {
+    await loadPeople(repoDir, file);
+    return [];
+  } catch (error) {
+    const e = toError(error);
+    return [{ severity: 'error', rule: 'pipelane/people', file: e.file ?? PEOPLE_FILE, message: e.message, fix: `Correct ${e.file ?? PEOPLE_FILE} (it governs ${file}): people have email and github, groups list people by key; see docs/approvals.md.` }];
+  }
 }
 
 /** A sidecar that configures a task the model does not have is most likely a typo. */

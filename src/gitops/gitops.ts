@@ -56,7 +56,8 @@ export class GitOps {
     const sync = new Sync({
       source,
       reconciler,
-      snapshots: new Snapshots(join(options.dataDir, 'snapshots')),
+      // A working-tree revision's id already hashes its files; a commit's files depend on --path too.
+      snapshots: new Snapshots(join(options.dataDir, 'snapshots'), source.kind === 'worktree' ? '' : source.path),
       store: options.store,
       gitops: options.gitops,
       clock: options.clock,

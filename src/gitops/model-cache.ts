@@ -1,26 +1,26 @@
 /**
  * Incremental loading: a model file is parsed and validated again only when
- * a blob it depends on changed — its .bpmn, its sidecar, or a script it
- * names. Blob ids come from git (`ls-tree`) or, for a working tree, from
- * hashing the files the way git does.
+ * a blob it depends on changed — its .bpmn, its sidecar, a script it names,
+ * the pipelane.yaml that governs it or a form file it names
+ * (model-inputs.ts). Blob ids come from git (`ls-tree`) or, for a working
+ * tree, from hashing the files the way git does.
  *
- * A file's version is the hash of those blobs, so a file whose model,
- * sidecar and scripts did not change keeps its version (and its running
- * deployment) across commits.
+ * A file's version is the hash of those blobs, so a file none of whose
+ * inputs changed keeps its version (and its running deployment) across
+ * commits, and a commit that changes only pipelane.yaml makes a new version
+ * of every model it governs.
  */
 import { createHash } from 'node:crypto';
 import { basename, posix } from 'node:path';
 import { loadModelFile, type ModelFile } from './discover.js';
-import { repoPathOf } from '../model/script-path.js';
-import type { DeploymentModel } from '../model/process-model.js';
-import type { Sidecar } from '../model/sidecar.js';
+import { blobIn, configInputsOf, formPathsOf, scriptPathsOf, type Input } from './model-inputs.js';
 
 /** Repository-relative path → blob id. */
 export type FileTree = ReadonlyMap<string, string>;
 
 export interface LoadedModel {
   file: string;
-  /** Content hash of the .bpmn, its sidecar and its scripts; the deployment id is `<file>@<version[0..12]>`. */
+  /** Content hash of the .bpmn, its sidecar and its other inputs; the deployment id is `<file>@<version[0..12]>`. */
   version: string;
   loaded: ModelFile;
 }
@@ -28,7 +28,7 @@ export interface LoadedModel {
 interface Entry {
   key: string;
   /** Paths the result depends on besides the .bpmn and sidecar, with their blob then (null: missing). */
-  deps: [string, string | null][];
+  deps: Input[];
   model: LoadedModel;
 }
 
@@ -43,9 +43,15 @@ export function deploymentIdOf(model: Pick<LoadedModel, 'file' | 'version'>): st
 /** What the cache knows of a file, small enough to keep across restarts. */
 export interface CachedSource {
   key: string;
-  deps: [string, string | null][];
+  deps: Input[];
   version: string;
 }
+
+/**
+ * Part of every cache key: an index written before pipelane.yaml and forms
+ * were inputs lacks those deps, so its entries must not match.
+ */
+const KEY_FORMAT = '2';
 
 /** A version loaded by an earlier process, found again without parsing (or undefined). */
 export type Recall = (file: string, source: CachedSource) => LoadedModel | undefined;
@@ -59,9 +65,9 @@ export class ModelCache {
 
   /** The file loaded from `dir` (a checkout of `tree`), from the cache when nothing it depends on changed. */
   async load(dir: string, tree: FileTree, file: string): Promise<LoadedModel> {
-    const key = `${tree.get(file) ?? ''}\0${tree.get(sidecarPathOf(file)) ?? ''}`;
+    const key = `${KEY_FORMAT}\0${tree.get(file) ?? ''}\0${tree.get(sidecarPathOf(file)) ?? ''}`;
     const hit = this.entries.get(file);
-    const unchanged = (deps: [string, string | null][]) => deps.every(([path, blob]) => (tree.get(path) ?? null) === blob);
+    const unchanged = (deps: Input[]) => deps.every(([path, blob]) => blobIn(tree, path) === blob);
     if (hit && hit.key === key && unchanged(hit.deps)) return hit.model;
     const before = hit ? undefined : this.recall?.sources.get(file);
     if (before && before.key === key && unchanged(before.deps)) {
@@ -73,12 +79,14 @@ export class ModelCache {
     }
     this.parsed++;
     const loaded = await loadModelFile(dir, file);
-    const deps: [string, string | null][] = loaded.model
-      ? scriptPathsOf(file, loaded.model, loaded.sidecar).map((p) => [p, tree.get(p) ?? null])
-      : [];
+    const scripts: Input[] = loaded.model ? scriptPathsOf(file, loaded.model, loaded.sidecar).map((p) => [p, tree.get(p) ?? null]) : [];
+    const others: Input[] = [...configInputsOf(file, tree), ...(loaded.model ? formPathsOf(file, loaded.model).map((p): Input => [p, blobIn(tree, p)]) : [])];
+    const deps = [...scripts, ...others];
+    // Missing config and form files are left out of the hash, so a repository without any keeps the versions it had before they counted.
     const version = createHash('sha256')
       .update(loaded.hash)
-      .update(deps.map(([p, b]) => `\0${p}=${b ?? ''}`).join(''))
+      .update(scripts.map(([p, b]) => `\0${p}=${b ?? ''}`).join(''))
+      .update(others.filter(([, b]) => b !== null).map(([p, b]) => `\0${p}=${b}`).join(''))
       .digest('hex');
     const model: LoadedModel = { file, version, loaded };
     // A refused file is not kept: what would fix it (a script added, say) may lie outside its known blobs.
@@ -97,23 +105,4 @@ export class ModelCache {
     const keep = new Set(files);
     for (const file of this.entries.keys()) if (!keep.has(file)) this.entries.delete(file);
   }
-}
-
-/** The repository paths of the scripts a model names (sidecar `tasks.<id>.script` or `camunda:resource`). */
-export function scriptPathsOf(file: string, model: DeploymentModel, sidecar: Sidecar | undefined): string[] {
-  const out = new Set<string>();
-  const add = (raw: string | undefined, namedBy: string) => {
-    if (raw === undefined) return;
-    const checked = repoPathOf(raw, posix.dirname(namedBy));
-    if (checked.ok) out.add(checked.path);
-  };
-  for (const process of Object.values(model.processes)) {
-    for (const node of Object.values(process.nodes)) {
-      const fromSidecar = sidecar?.tasks[node.id]?.script;
-      if (fromSidecar !== undefined && sidecar) add(fromSidecar, sidecar.file);
-      else if (node.type === 'scriptTask') add(node.script?.resource, file);
-    }
-  }
-  for (const task of Object.values(model.globalTasks)) add(task.script?.resource, file);
-  return [...out].sort();
 }

@@ -84,6 +84,8 @@ export interface PlanOptions {
   repoDir: string;
   from?: string;
   to?: string;
+  /** What a daemon runs now (`--server`): the default `from`. `revision` is absent when it has deployed nothing yet. */
+  deployed?: { revision?: string; server: string };
   /** The models live below this directory of the repository. */
   path?: string;
   access: GitAccess;
@@ -91,12 +93,13 @@ export interface PlanOptions {
 }
 
 export async function computePlan(options: PlanOptions): Promise<Plan> {
-  const git = openGit(options.repoDir, options.access);
-  const top = (await git.raw(['rev-parse', '--show-toplevel']).catch(() => '')).trim();
+  const top = (await openGit(options.repoDir, options.access).raw(['rev-parse', '--show-toplevel']).catch(() => '')).trim();
   if (!top) throw new PipelaneError('CONFIG_INVALID', `${options.repoDir} is not inside a git repository (plan compares git revisions).`);
+  // Paths (--path, pathspecs, `<rev>:<path>`) are relative to the repository's root, wherever --repo points inside it.
+  const git = openGit(top, options.access);
   const path = (options.path ?? '').replace(/^\/+|\/+$/g, '');
-  const to = options.to ? await named(git, options.to, '--to') : { revision: 'worktree', label: 'the working tree' };
-  const from = options.from ? await named(git, options.from, '--from') : await defaultFrom(git, path, to.revision === 'worktree');
+  const to = options.to ? await named(git, options.to, '--to') : await defaultTo(git, path);
+  const from = options.from ? await named(git, options.from, '--from') : options.deployed ? await deployedSide(git, options.deployed) : await defaultFrom(git, to);
   const cache = new ModelCache();
   const scratch = await mkdtemp(join(tmpdir(), 'pipelane-plan-'));
   try {
@@ -135,23 +138,45 @@ async function named(git: SimpleGit, rev: string, flag: string): Promise<PlanSid
   return { revision: commit, label: `${flag} ${rev}` };
 }
 
+/** The working tree when it has changes below --path (what is about to be committed), else HEAD (what was). */
+async function defaultTo(git: SimpleGit, path: string): Promise<PlanSide> {
+  const head = await resolveCommit(git, 'HEAD');
+  const dirty = (await git.raw(['status', '--porcelain', '--untracked-files=all', '--', path || '.'])).trim() !== '';
+  return head && !dirty ? { revision: head, label: 'HEAD' } : { revision: 'worktree', label: 'the working tree' };
+}
+
+/** The commit a daemon runs, which must be in this clone to be read. */
+async function deployedSide(git: SimpleGit, deployed: NonNullable<PlanOptions['deployed']>): Promise<PlanSide> {
+  const { revision, server } = deployed;
+  if (revision === undefined) return { revision: 'empty', label: `nothing (${server} has deployed nothing yet)` };
+  if (revision.startsWith('worktree-')) {
+    throw new PipelaneError('REVISION_NOT_FOUND', `${server} runs a working tree (${revision}), not a commit plan can read; pass --from.`);
+  }
+  const commit = await resolveCommit(git, revision);
+  if (!commit) {
+    throw new PipelaneError('REVISION_NOT_FOUND', `${server} runs ${revision.slice(0, 8)}, which this clone does not have: fetch it (git fetch origin ${revision}; in a workflow, checkout with fetch-depth: 0) or pass --from.`);
+  }
+  return { revision: commit, label: `deployed on ${server}` };
+}
+
 /**
- * Where a change starts: the merge-base with the default branch on a
- * feature branch; on the default branch itself, HEAD when the working tree
- * has changes (or HEAD~1 when it has none); the empty tree in a new repository.
+ * Where a change starts: the merge-base with the default branch when `to`
+ * is on another branch; on the default branch itself, HEAD for the working
+ * tree and the parent for a commit; the empty tree before the first commit.
  */
-async function defaultFrom(git: SimpleGit, path: string, toWorktree: boolean): Promise<PlanSide> {
+async function defaultFrom(git: SimpleGit, to: PlanSide): Promise<PlanSide> {
   const head = await resolveCommit(git, 'HEAD');
   if (!head) return { revision: 'empty', label: 'nothing (no commit yet)' };
+  const tip = to.revision === 'worktree' ? head : to.revision;
   const base = await defaultBranch(git);
   if (base) {
-    const mergeBase = (await git.raw(['merge-base', head, base]).catch(() => '')).trim();
-    if (mergeBase && mergeBase !== head) return { revision: mergeBase, label: `merge-base with ${base.replace(/^refs\/(remotes\/|heads\/)/, '')}` };
+    const mergeBase = (await git.raw(['merge-base', tip, base]).catch(() => '')).trim();
+    if (mergeBase && mergeBase !== tip) return { revision: mergeBase, label: `merge-base with ${base.replace(/^refs\/(remotes\/|heads\/)/, '')}` };
   }
-  const dirty = toWorktree && (await git.raw(['status', '--porcelain', '--untracked-files=all', '--', path || '.'])).trim() !== '';
-  if (dirty) return { revision: head, label: 'HEAD' };
-  const parent = await resolveCommit(git, 'HEAD~1');
-  return parent ? { revision: parent, label: 'HEAD~1' } : { revision: 'empty', label: 'nothing (HEAD is the first commit)' };
+  if (to.revision === 'worktree') return { revision: head, label: 'HEAD' };
+  const parent = await resolveCommit(git, `${tip}~1`);
+  const label = to.label === 'HEAD' ? 'HEAD~1' : `the parent of ${to.label}`;
+  return parent ? { revision: parent, label } : { revision: 'empty', label: `nothing (${to.label} is the first commit)` };
 }
 
 async function defaultBranch(git: SimpleGit): Promise<string | undefined> {

@@ -22,6 +22,8 @@ export interface RevisionInput {
   /** The revision's files on disk (a read-only snapshot): the deployments' repoDir. */
   dir: string;
   tree: FileTree;
+  /** What the revision was read from (RepositorySource.identity), kept with the sync state. */
+  source?: string;
 }
 
 export interface ReconcileOutcome {
@@ -144,7 +146,7 @@ export class Reconciler {
           if (was) gitops.putSchedule({ ...was, state: 'removed', updatedAt: at, revision: input.revision });
         }
         gitops.putRevision(record);
-        gitops.putSyncState({ revision: input.revision, syncedAt: at });
+        gitops.putSyncState({ revision: input.revision, syncedAt: at, ...(input.source ? { source: input.source } : {}) });
       });
     } catch (error) {
       this.view = undefined; // what the store holds is read again next time

@@ -47,6 +47,15 @@ export interface RepositorySource {
   readonly kind: RepositoryKind;
   /** Where it follows, with any credentials taken out. */
   readonly description: string;
+  /**
+   * The repository and directory it reads (not the branch: the same commit
+   * is the same files on any branch). Kept with the sync state, so a restart
+   * that follows another repository or --path reconciles again even when the
+   * branch did not move.
+   */
+  readonly identity: string;
+  /** The --path it reads below, normalised ('' for the root). */
+  readonly path: string;
   /** Fetches when remote, and names the revision the branch (or working tree) is at now. */
   head(): Promise<string>;
   /** The files of a revision `head()` returned. */
@@ -68,9 +77,9 @@ export async function openRepository(options: RepositoryOptions): Promise<Reposi
   const path = options.path.replace(/^\/+|\/+$/g, '');
   if (path.split('/').includes('..')) throw new PipelaneError('CONFIG_INVALID', `--path ${options.path} must stay inside the repository.`);
   if (isRemote(options.repo)) {
-    if (/^[a-z][a-z0-9+.-]*:\/\/[^/@]*:[^/@]*@/i.test(options.repo)) {
-      throw new PipelaneError('CONFIG_INVALID', `--repo ${redact(options.repo)} carries a password; put the token in PIPELANE_GIT_TOKEN instead.`);
-    }
+    refuseCredentials(options.repo);
+    // Development mode reads files as they are on disk: a remote has none.
+    if (options.worktree) throw new PipelaneError('CONFIG_INVALID', `--worktree reads a working tree on this machine; --repo ${redact(options.repo)} is a URL. Give the path of a clone, or leave out --worktree.`);
     return openRemote({ ...options, path });
   }
   const dir = resolve(options.repo);
@@ -80,6 +89,22 @@ export async function openRepository(options: RepositoryOptions): Promise<Reposi
   if (!gitDir) throw new PipelaneError('CONFIG_INVALID', `--repo ${options.repo} is not a git repository.`);
   if (options.worktree) return openWorktree(git, dir, path, options);
   return commits('local', dir, gitDir, git, `refs/heads/${options.branch}`, { ...options, path }, () => Promise.resolve(), watchRefs(gitDir));
+}
+
+/**
+ * A URL may name an ssh user (`ssh://git@host/…`, `git@host:…`): that is no
+ * secret. Anything else before an `@` — `https://TOKEN@host/…`, a
+ * user:password — would end up in .git/config and in error messages.
+ */
+function refuseCredentials(repo: string): void {
+  const match = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)@/i.exec(repo);
+  if (!match) return;
+  const [, scheme, userinfo] = match as unknown as [string, string, string];
+  if (/^(git\+)?ssh$/i.test(scheme) && !userinfo.includes(':')) return;
+  throw new PipelaneError(
+    'CONFIG_INVALID',
+    `--repo ${redact(repo)} carries credentials in the URL; leave them out and put a token in PIPELANE_GIT_TOKEN (its user name, if not x-access-token, in PIPELANE_GIT_USERNAME) or an SSH key in PIPELANE_GIT_SSH_COMMAND.`,
+  );
 }
 
 async function openRemote(options: RepositoryOptions): Promise<RepositorySource> {
@@ -112,10 +137,13 @@ function commits(
   update: () => Promise<void>,
   watcher: (onChange: () => void) => Promise<() => Promise<void>>,
 ): RepositorySource {
-  const description = `${kind === 'remote' ? redact(options.repo, options.access) : dir} ${options.branch}${options.path ? ` --path ${options.path}` : ''}`;
+  const location = kind === 'remote' ? redact(options.repo, options.access) : dir;
+  const description = `${location} ${options.branch}${options.path ? ` --path ${options.path}` : ''}`;
   return {
     kind,
     description,
+    identity: identityOf(location, options.path),
+    path: options.path,
     git,
     async head() {
       await update();
@@ -140,6 +168,10 @@ function commits(
     },
     watch: watcher,
   };
+}
+
+function identityOf(location: string, path: string): string {
+  return JSON.stringify({ repo: location, path });
 }
 
 /** Watches the branch refs of a local repository (loose refs and packed-refs); a push or commit moves one of them. */
@@ -171,6 +203,8 @@ async function openWorktree(git: SimpleGit, dir: string, path: string, options: 
   return {
     kind: 'worktree',
     description: `${base} (working tree)`,
+    identity: identityOf(root, sub),
+    path: sub,
     git,
     head,
     async revision(id) {

@@ -1,8 +1,9 @@
 /**
  * One read-only copy of the repository per deployed revision, at
- * `<dataDir>/snapshots/<revision>`: the repoDir of that revision's
- * deployments, mounted at /repo in their tasks. Instances started on a
- * version keep reading its snapshot while newer commits arrive.
+ * `<dataDir>/snapshots/<revision>` (with --path, `<revision>.<8 hex>`): the
+ * repoDir of that revision's deployments, mounted at /repo in their tasks.
+ * Instances started on a version keep reading its snapshot while newer
+ * commits arrive.
  *
  * A snapshot is written into a temporary directory and renamed into place,
  * so one that exists is complete; a crash leaves a `.tmp-*` that the next
@@ -12,7 +13,7 @@
  * repository costs a few links, not a checkout.
  */
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -35,7 +36,15 @@ export class Snapshots {
   /** Spares still being linked: prune leaves them alone. */
   private readonly linking = new Set<string>();
 
-  constructor(readonly root: string) {}
+  /**
+   * `path`: the directory of the repository that commits are read below.
+   * The same commit read below another --path is other files, so its
+   * snapshot gets another name (`<commit>.<hash of path>`).
+   */
+  constructor(
+    readonly root: string,
+    private readonly path = '',
+  ) {}
 
   /**
    * Links a copy of the snapshot `baseDir` in the background: the next
@@ -71,7 +80,7 @@ export class Snapshots {
 
   dirOf(revision: string): string {
     if (!/^[A-Za-z0-9._-]+$/.test(revision)) throw new Error(`not a revision id: ${revision}`);
-    return join(this.root, revision);
+    return join(this.root, this.path ? `${revision}.${createHash('sha256').update(this.path).digest('hex').slice(0, 8)}` : revision);
   }
 
   /**

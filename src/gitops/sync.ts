@@ -146,19 +146,23 @@ export class Sync {
     this.state.lastAttemptAt = started;
     try {
       const head = await source.head();
-      if (gitops.getSyncState()?.revision === head) {
-        store.transaction(() => gitops.putSyncState({ revision: head, syncedAt: clock.now() }));
+      const synced = gitops.getSyncState();
+      // State written before the source was kept is taken to be of this source.
+      const sameSource = synced?.source === undefined || synced.source === source.identity;
+      if (synced?.revision === head && sameSource) {
+        store.transaction(() => gitops.putSyncState({ revision: head, syncedAt: clock.now(), source: source.identity }));
         if (source.kind !== 'worktree') snapshots.prepare(snapshots.dirOf(head));
         this.succeeded();
         return { ok: true, revision: head, reconciled: false };
       }
+      if (synced?.revision === head) this.log.info({ revision: head, was: synced.source, now: source.identity }, 'the repository or --path differs from the last run: reconciling again');
       const revision = await source.revision(head);
       const fetched = clock.now();
       const base = await this.baseSnapshot();
       const dir = await snapshots.ensure(revision.id, (tmp) => revision.write(tmp, base));
       this.last = { dir, tree: revision.tree, link: (dest) => snapshots.linkInto(dir, dest) };
       const written = clock.now();
-      const outcome = await reconciler.reconcile({ revision: revision.id, dir, tree: revision.tree });
+      const outcome = await reconciler.reconcile({ revision: revision.id, dir, tree: revision.tree, source: source.identity });
       const done = clock.now();
       const phasesMs = { fetch: fetched - started, snapshot: written - fetched, reconcile: done - written };
       const durationMs = done - started;

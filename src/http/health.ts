@@ -2,7 +2,13 @@ import type { Api } from './context.js';
 import { json } from './respond.js';
 import type { Route } from './router.js';
 
-/** `/healthz` (no token) and `/metrics` (Prometheus text). */
+/**
+ * `/healthz` (no token) and `/metrics` (Prometheus text). The top-level
+ * status is `ok`, or `degraded` while a part other modules add says
+ * `state: 'failing'` (GitOps: the repository cannot be synced; the last good
+ * revision keeps running) — still 200, since the daemon serves what it has;
+ * 503 only while it is stopping.
+ */
 export function healthRoutes(api: Api): Route[] {
   const { runtime, metrics } = api;
   return [
@@ -10,7 +16,11 @@ export function healthRoutes(api: Api): Route[] {
       method: 'GET',
       pattern: '/healthz',
       open: true,
-      handler: () => (api.accepting() ? json(200, { status: 'ok', ...api.health?.() }) : json(503, { status: 'stopping' })),
+      handler: () => {
+        if (!api.accepting()) return json(503, { status: 'stopping' });
+        const parts = api.health?.() ?? {};
+        return json(200, { status: Object.values(parts).some(isFailing) ? 'degraded' : 'ok', ...parts });
+      },
     },
     {
       method: 'GET',
@@ -23,4 +33,8 @@ export function healthRoutes(api: Api): Route[] {
       },
     },
   ];
+}
+
+function isFailing(part: unknown): boolean {
+  return typeof part === 'object' && part !== null && (part as { state?: unknown }).state === 'failing';
 }

@@ -63,6 +63,8 @@ export interface RevisionRecord {
 export interface SyncState {
   revision: string;
   syncedAt: number;
+  /** What the revision was read from (RepositorySource.identity); absent in state written before it was kept. */
+  source?: string;
 }
 
 export interface GitOpsStore {

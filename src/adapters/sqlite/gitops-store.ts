@@ -85,10 +85,10 @@ export class SqliteGitOpsStore implements GitOpsStore {
         ),
         getRevision: db.prepare<[string], { body: string }>('SELECT body FROM revisions WHERE revision = ?'),
         revisions: db.prepare<[number], { body: string }>('SELECT body FROM revisions ORDER BY reconciled_at DESC LIMIT ?'),
-        getSync: db.prepare<[], { revision: string; synced_at: number }>('SELECT revision, synced_at FROM sync_state WHERE id = 1'),
-        putSync: db.prepare<[string, number]>(
-          `INSERT INTO sync_state (id, revision, synced_at) VALUES (1, ?, ?)
-           ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, synced_at = excluded.synced_at`,
+        getSync: db.prepare<[], { revision: string; synced_at: number; source: string | null }>('SELECT revision, synced_at, source FROM sync_state WHERE id = 1'),
+        putSync: db.prepare<[string, number, string | null]>(
+          `INSERT INTO sync_state (id, revision, synced_at, source) VALUES (1, ?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, synced_at = excluded.synced_at, source = excluded.source`,
         ),
       };
     } catch (error) {
@@ -156,11 +156,11 @@ export class SqliteGitOpsStore implements GitOpsStore {
 
   getSyncState(): SyncState | undefined {
     const row = this.run('getSyncState', () => this.s.getSync.get());
-    return row && { revision: row.revision, syncedAt: row.synced_at };
+    return row && { revision: row.revision, syncedAt: row.synced_at, ...(row.source === null ? {} : { source: row.source }) };
   }
 
   putSyncState(state: SyncState): void {
-    this.run('putSyncState', () => this.s.putSync.run(state.revision, state.syncedAt));
+    this.run('putSyncState', () => this.s.putSync.run(state.revision, state.syncedAt, orNull(state.source)));
   }
 
   private run<T>(operation: string, fn: () => T): T {

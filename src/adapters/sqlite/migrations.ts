@@ -219,6 +219,10 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX github_threads_by_state ON github_threads (state, opened_at);
   CREATE INDEX github_threads_by_instance ON github_threads (instance_id);
   `,
+  // 4: the repository and --path the sync state was reconciled from (NULL: written before this was kept).
+  `
+  ALTER TABLE sync_state ADD COLUMN source TEXT;
+  `,
 ];
 
 /** The newest schema version this code knows. */

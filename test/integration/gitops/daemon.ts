@@ -15,11 +15,14 @@ export class GitOpsDaemon {
   private child: ChildProcess | undefined;
   private exited: Promise<void> | undefined;
 
-  constructor(private readonly args: string[]) {}
+  constructor(
+    private readonly args: string[],
+    private readonly env: Record<string, string> = {},
+  ) {}
 
   async start(): Promise<this> {
     this.stderr = '';
-    const child = pipelane(['serve', ...this.args, '--data-dir', this.dataDir, '--port', '0'], { PIPELANE_GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET });
+    const child = pipelane(['serve', ...this.args, '--data-dir', this.dataDir, '--port', '0'], { PIPELANE_GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET, ...this.env });
     this.child = child;
     this.exited = new Promise((done) => child.on('exit', () => done()));
     child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
@@ -32,11 +35,15 @@ export class GitOpsDaemon {
     await this.exited;
   }
 
-  async get(path: string): Promise<any> {
+  async text(path: string): Promise<string> {
     const response = await fetch(`${this.url}${path}`);
     const text = await response.text();
     if (response.status !== 200) throw new Error(`GET ${path}: ${response.status} ${text}`);
-    return JSON.parse(text);
+    return text;
+  }
+
+  async get(path: string): Promise<any> {
+    return JSON.parse(await this.text(path));
   }
 
   async post(path: string, body: string | undefined, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {

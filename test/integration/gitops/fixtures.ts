@@ -116,3 +116,20 @@ export function sidecarOf(schedules: Record<string, { cron?: string; overlap?: s
   }
   return `${lines.join('\n')}\n`;
 }
+
+/** start → approve (a user task with these attributes, e.g. camunda:assignee, and child elements) → end. */
+export function userTaskModel(processId: string, attrs: Record<string, string>, body = ''): string {
+  return bpmnXml(
+    processId,
+    [{ id: 'start', tag: 'startEvent' }, { id: 'approve', tag: 'userTask', attrs, body }, { id: 'end', tag: 'endEvent' }],
+    [
+      ['start', 'approve'],
+      ['approve', 'end'],
+    ],
+  );
+}
+
+/** A form-js schema with one checkbox. */
+export function formJson(id: string, label = 'Approved'): string {
+  return JSON.stringify({ id, type: 'default', schemaVersion: 16, components: [{ type: 'checkbox', key: 'approved', label }] });
+}

@@ -1,4 +1,4 @@
-/** `pipelane plan` against real repositories: default revisions, the three formats, the exit code. */
+/** `pipelane plan` against real repositories: default revisions, the three formats, the exit code; --server in plan-server.test.ts. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { planCommand } from '../../../src/cli/plan.js';
 import { brokenModel, git, GitFixture, sidecar, timerStartModel, waitModel } from './fixtures.js';
@@ -24,13 +24,13 @@ function featureBranch(): void {
 }
 
 describe('pipelane plan', () => {
-  it('on a feature branch compares the merge-base with the working tree', async () => {
+  it('on a feature branch compares the merge-base with HEAD (the working tree has no changes)', async () => {
     featureBranch();
     const { code, output } = await plan({ format: 'json' });
     expect(code).toBe(0);
     const json = JSON.parse(output);
     expect(json.from.label).toBe('merge-base with origin/main');
-    expect(json.to).toEqual({ revision: 'worktree', label: 'the working tree' });
+    expect(json.to).toEqual({ revision: git(repo.clone, 'rev-parse', 'HEAD'), label: 'HEAD' });
     expect(json.processes.map((p: { processId: string; change: string }) => [p.processId, p.change])).toEqual([
       ['a', 'changed'],
       ['b', 'added'],
@@ -68,6 +68,22 @@ describe('pipelane plan', () => {
     expect(byDefault.processes).toMatchObject([{ processId: 'y', change: 'added' }]);
     const text = await plan({ from: two, to: two });
     expect(text.output).toContain('No changes.');
+  });
+
+  it('a working tree with changes is the default target, compared with HEAD; --to HEAD leaves the changes out', async () => {
+    repo = new GitFixture();
+    const one = repo.write('x.bpmn', waitModel('x')).commit('one');
+    const two = repo.write('y.bpmn', waitModel('y')).commit('two');
+    repo.write('z.bpmn', waitModel('z')); // saved, not committed
+    const dirty = JSON.parse((await plan({ format: 'json' })).output);
+    expect([dirty.from, dirty.to]).toEqual([{ revision: two, label: 'HEAD' }, { revision: 'worktree', label: 'the working tree' }]);
+    expect(dirty.processes).toMatchObject([{ processId: 'z', change: 'added' }]);
+    const head = JSON.parse((await plan({ to: 'HEAD', format: 'json' })).output);
+    expect([head.from, head.to]).toEqual([{ revision: one, label: 'the parent of --to HEAD' }, { revision: two, label: '--to HEAD' }]);
+    expect(head.processes).toMatchObject([{ processId: 'y', change: 'added' }]);
+    const first = JSON.parse((await plan({ to: one, format: 'json' })).output);
+    expect(first.from.revision).toBe('empty');
+    expect(first.processes).toMatchObject([{ processId: 'x', change: 'added' }]);
   });
 
   it('the first commit is compared with nothing; an unknown revision is refused', async () => {

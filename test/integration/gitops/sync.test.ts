@@ -8,7 +8,7 @@ import { renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GitOpsStore } from '../../../src/ports/gitops-store.js';
-import { brokenModel, git, GitFixture, sidecar, waitModel } from './fixtures.js';
+import { brokenModel, GitFixture, sidecar, waitModel } from './fixtures.js';
 import { GitOpsWorld, waitFor } from './world.js';
 
 let repo: GitFixture;
@@ -137,17 +137,6 @@ describe('following a repository by URL', () => {
     renameSync(`${repo.bare}.away`, repo.bare);
     expect((await ops.sync.syncNow('test')).ok).toBe(true);
     expect(ops.status()).toMatchObject({ state: 'ok', consecutiveFailures: 0 });
-  });
-
-  it('never shows the token in errors or logs', async () => {
-    setUp();
-    const token = 'ghp_sekrit-token-1234567890';
-    const ops = await world.open({ repo: 'https://127.0.0.1:9/org/repo.git', access: { baseEnv: process.env, token } });
-    await ops.sync.syncNow('test');
-    expect(ops.status().state).toBe('failing');
-    expect(JSON.stringify(ops.status())).not.toContain(token);
-    expect(JSON.stringify(world.logs)).not.toContain(token);
-    expect(git(join(world.dataDir, 'repo'), 'config', '--list')).not.toContain(token);
   });
 
   it('a crash in the middle of a reconcile leaves the previous revision; the next sync redoes it', async () => {

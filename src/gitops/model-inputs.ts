@@ -1,0 +1,89 @@
+/**
+ * The files of a repository that a model's deployment reads besides its
+ * .bpmn and sidecar, and so the inputs of its version: the scripts it names,
+ * the pipelane.yaml that governs it (people, groups, channels: approvals and
+ * failure notices read it from the deployment's snapshot) and the form-js
+ * files its user tasks name. Paths are repository-relative, as in a FileTree.
+ */
+import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
+import { PEOPLE_FILE } from '../config/people.js';
+import { repoPathOf } from '../model/script-path.js';
+import type { DeploymentModel } from '../model/process-model.js';
+import type { Sidecar } from '../model/sidecar.js';
+import type { FileTree } from './model-cache.js';
+
+/** A path and its blob in a tree (null: missing). A `dir/*.form` path stands for every .form file of that directory. */
+export type Input = [path: string, blob: string | null];
+
+/** The repository paths of the scripts a model names (sidecar `tasks.<id>.script` or `camunda:resource`). */
+export function scriptPathsOf(file: string, model: DeploymentModel, sidecar: Sidecar | undefined): string[] {
+  const out = new Set<string>();
+  const add = (raw: string | undefined, namedBy: string) => {
+    if (raw === undefined) return;
+    const checked = repoPathOf(raw, posix.dirname(namedBy));
+    if (checked.ok) out.add(checked.path);
+  };
+  for (const process of Object.values(model.processes)) {
+    for (const node of Object.values(process.nodes)) {
+      const fromSidecar = sidecar?.tasks[node.id]?.script;
+      if (fromSidecar !== undefined && sidecar) add(fromSidecar, sidecar.file);
+      else if (node.type === 'scriptTask') add(node.script?.resource, file);
+    }
+  }
+  for (const task of Object.values(model.globalTasks)) add(task.script?.resource, file);
+  return [...out].sort();
+}
+
+/**
+ * The pipelane.yaml candidates of a model, nearest first, up to and
+ * including the one that exists (as `loadPeople` looks them up): a nearer
+ * one appearing, or the governing one changing, changes what the model reads.
+ */
+export function configInputsOf(file: string, tree: FileTree): Input[] {
+  const out: Input[] = [];
+  for (let dir = posix.dirname(file); ; dir = posix.dirname(dir)) {
+    const path = dir === '.' ? PEOPLE_FILE : `${dir}/${PEOPLE_FILE}`;
+    const blob = tree.get(path) ?? null;
+    out.push([path, blob]);
+    if (blob !== null || dir === '.') return out;
+  }
+}
+
+/**
+ * The form files a model's user tasks name, resolved as the task form is at
+ * run time (src/approvals/task-form.ts): `camunda-forms:deployment:X` and a
+ * plain `X.form` beside the .bpmn, `camunda-forms:app:X` from the root, and
+ * `zeebe:formId`, which may be any .form file beside the .bpmn.
+ */
+export function formPathsOf(file: string, model: DeploymentModel): string[] {
+  const dir = posix.dirname(file);
+  const out = new Set<string>();
+  const add = (raw: string, base: string) => {
+    const checked = repoPathOf(raw, base);
+    if (checked.ok) out.add(checked.path);
+  };
+  for (const process of Object.values(model.processes)) {
+    for (const node of Object.values(process.nodes)) {
+      if (node.type !== 'userTask') continue;
+      const key = node.extensions['camunda:formKey'] ?? node.extensions['zeebe:formKey'];
+      if (key?.startsWith('camunda-forms:deployment:')) add(key.slice('camunda-forms:deployment:'.length), dir);
+      else if (key?.startsWith('camunda-forms:app:')) add(key.slice('camunda-forms:app:'.length), '');
+      else if (key !== undefined && /^[\w./-]+\.(form|json)$/.test(key)) add(key, dir);
+      else if (node.extensions['zeebe:formId'] !== undefined) out.add(dir === '.' ? FORMS_OF_DIR : `${dir}/${FORMS_OF_DIR}`);
+    }
+  }
+  return [...out].sort();
+}
+
+const FORMS_OF_DIR = '*.form';
+
+/** What an input is in a tree now: a file's blob, or for `dir/*.form` one hash of that directory's .form files. */
+export function blobIn(tree: FileTree, path: string): string | null {
+  if (posix.basename(path) !== FORMS_OF_DIR) return tree.get(path) ?? null;
+  const dir = posix.dirname(path);
+  const prefix = dir === '.' ? '' : `${dir}/`;
+  const forms = [...tree].filter(([p]) => p.startsWith(prefix) && p.endsWith('.form') && !p.slice(prefix.length).includes('/'));
+  if (forms.length === 0) return null;
+  return createHash('sha1').update(forms.map(([p, b]) => `${p}=${b}\n`).sort().join('')).digest('hex');
+}
