@@ -7,8 +7,6 @@ import type { Store } from '../ports/store.js';
 import type { RuntimeActivity } from '../runtime/activity.js';
 
 const BUCKETS_SECONDS = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
-/** Counting open incidents reads every running instance; a scrape reuses a count this fresh. */
-const INCIDENTS_CACHE_MS = 5_000;
 
 type Outcome = 'completed' | 'bpmnError' | 'failed';
 
@@ -25,13 +23,9 @@ export interface QueueDepth {
 
 export class Metrics {
   private readonly durations = new Map<Outcome, Histogram>();
-  private incidents: { at: number; count: number } | undefined;
-
-  constructor(private readonly now: () => number = Date.now) {}
 
   /** Feed it the runtime's activity. */
   observe(activity: RuntimeActivity): void {
-    if (activity.kind === 'incident') this.incidents = undefined;
     if (activity.kind !== 'jobFinished') return;
     const outcome = activity.outcome.kind;
     let h = this.durations.get(outcome);
@@ -65,25 +59,11 @@ export class Metrics {
     lines.push(`pipelane_jobs{state="queued"} ${queue.queued}`, `pipelane_jobs{state="running"} ${queue.running}`);
 
     metric('pipelane_open_incidents', 'gauge', 'Open incidents of running instances.');
-    lines.push(`pipelane_open_incidents ${this.openIncidents(store)}`);
+    lines.push(`pipelane_open_incidents ${store.countOpenIncidents()}`);
 
     metric('pipelane_timers', 'gauge', 'Timers waiting to fire (BPMN timers and retry backoffs).');
     lines.push(`pipelane_timers ${store.countTimers()}`);
     return `${lines.join('\n')}\n`;
-  }
-
-  private openIncidents(store: Store): number {
-    const now = this.now();
-    if (this.incidents && now - this.incidents.at < INCIDENTS_CACHE_MS) return this.incidents.count;
-    let count = 0;
-    let cursor: string | undefined;
-    do {
-      const page = store.listInstances({ status: 'running', limit: 500, ...(cursor ? { cursor } : {}) });
-      for (const instance of page.items) count += Object.keys(instance.state.incidents).length;
-      cursor = page.nextCursor;
-    } while (cursor);
-    this.incidents = { at: now, count };
-    return count;
   }
 }
 

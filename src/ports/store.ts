@@ -130,6 +130,8 @@ export interface Store {
   instancesWaitingForMessage(name: string): string[];
   instancesWaitingForSignal(name: string): string[];
   countInstances(): { processId: string; status: InstanceStatus; count: number }[];
+  /** Open incidents of running instances, all told. */
+  countOpenIncidents(): number;
 
   appendHistory(entry: HistoryEntry): void;
   listHistory(instanceId: string): HistoryEntry[];

@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Command } from '../../src/engine/commands.js';
 import { PipelaneError } from '../../src/errors.js';
+import type { InstanceStatus } from '../../src/engine/state.js';
 import type { Store } from '../../src/ports/store.js';
 import { deployment, instance, job, messageSubscription, runJob, sidecar, signalSubscription, state, timerSubscription, userTask } from './fixtures.js';
 
@@ -159,6 +160,22 @@ export function storeSuite(name: string, open: () => Store): void {
           ]),
         );
         expect(store.countInstances()).toHaveLength(4);
+      });
+
+      it('counts the open incidents of running instances as their states are written', () => {
+        const incident = (id: string) => ({ id, nodeId: 'n1', elementId: 'train', message: 'exit 1', retry: 'job' as const });
+        const withIncidents = (id: string, ids: string[], status: InstanceStatus = 'running') =>
+          ({ ...state(id, { status }), incidents: Object.fromEntries(ids.map((i) => [i, incident(i)])) });
+        store.createInstance({ ...instance('a'), state: withIncidents('a', ['x1', 'x2']) });
+        store.createInstance(instance('b'));
+        expect(store.countOpenIncidents()).toBe(2);
+        store.saveInstanceState('b', withIncidents('b', ['y1']), 3_000);
+        expect(store.countOpenIncidents()).toBe(3);
+        store.saveInstanceState('a', withIncidents('a', ['x2']), 3_001);
+        expect(store.countOpenIncidents()).toBe(2);
+        // An instance that ends (cancelled at its incident) has none open.
+        store.saveInstanceState('b', withIncidents('b', ['y1'], 'cancelled'), 3_002);
+        expect(store.countOpenIncidents()).toBe(1);
       });
     });
 

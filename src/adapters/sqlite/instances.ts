@@ -30,17 +30,21 @@ export class InstanceTable {
   private readonly insertSubscription;
   private readonly waiting;
   private readonly counts;
+  private readonly incidents;
   /** One statement per filter shape (process? status? cursor?), prepared on first use. */
   private readonly pages = new Map<string, ReturnType<InstanceTable['preparePage']>>();
 
   constructor(private readonly db: Connection) {
-    this.insert = db.prepare<InstanceRow>(
-      `INSERT INTO instances (${COLUMNS})
-       VALUES (@id, @deployment_id, @process_id, @status, @state, @created_at, @updated_at)`,
+    this.insert = db.prepare<InstanceRow & { open_incidents: number }>(
+      `INSERT INTO instances (${COLUMNS}, open_incidents)
+       VALUES (@id, @deployment_id, @process_id, @status, @state, @created_at, @updated_at, @open_incidents)`,
     );
-    this.update = db.prepare<[InstanceStatus, string, number, string]>(
-      'UPDATE instances SET status = ?, state = ?, updated_at = ? WHERE id = ?',
+    this.update = db.prepare<[InstanceStatus, string, number, number, string]>(
+      'UPDATE instances SET status = ?, state = ?, open_incidents = ?, updated_at = ? WHERE id = ?',
     );
+    this.incidents = db
+      .prepare<[], number>("SELECT coalesce(sum(open_incidents), 0) FROM instances WHERE status = 'running' AND open_incidents > 0")
+      .pluck();
     this.byId = db.prepare<[string], InstanceRow>(`SELECT ${COLUMNS} FROM instances WHERE id = ?`);
     this.deleteSubscriptions = db.prepare<[string]>('DELETE FROM subscriptions WHERE instance_id = ?');
     this.insertSubscription = db.prepare<[string, string, WaitKind, string, string | null]>(
@@ -69,6 +73,7 @@ export class InstanceTable {
         state: JSON.stringify(instance.state),
         created_at: instance.createdAt,
         updated_at: instance.updatedAt,
+        open_incidents: openIncidents(instance.state),
       });
     } catch (error) {
       if (isSqliteError(error, 'SQLITE_CONSTRAINT_PRIMARYKEY')) {
@@ -88,7 +93,7 @@ export class InstanceTable {
 
   /** Call inside a transaction. */
   save(id: string, state: InstanceState, updatedAt: number): void {
-    if (this.update.run(state.status, JSON.stringify(state), updatedAt, id).changes === 0) {
+    if (this.update.run(state.status, JSON.stringify(state), openIncidents(state), updatedAt, id).changes === 0) {
       throw new PipelaneError('INSTANCE_NOT_FOUND', `cannot save the state of instance ${id}: it is not stored`);
     }
     this.writeSubscriptions(id, state.status, state);
@@ -124,6 +129,10 @@ export class InstanceTable {
 
   count(): { processId: string; status: InstanceStatus; count: number }[] {
     return this.counts.all();
+  }
+
+  countOpenIncidents(): number {
+    return this.incidents.get() ?? 0;
   }
 
   /** Only running instances wait: an ended one keeps no rows. */
@@ -181,4 +190,9 @@ function fromRow(row: InstanceRow): InstanceRecord {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+/** Incidents count while the instance runs; an ended one has none open. */
+function openIncidents(state: InstanceState): number {
+  return state.status === 'running' ? Object.keys(state.incidents).length : 0;
 }

@@ -223,6 +223,12 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE sync_state ADD COLUMN source TEXT;
   `,
+  // 5: open incidents per running instance, kept with its state, so that counting them reads no state.
+  `
+  ALTER TABLE instances ADD COLUMN open_incidents INTEGER NOT NULL DEFAULT 0;
+  UPDATE instances SET open_incidents = (SELECT count(*) FROM json_each(instances.state, '$.incidents')) WHERE status = 'running';
+  CREATE INDEX instances_with_incidents ON instances (status) WHERE open_incidents > 0;
+  `,
 ];
 
 /** The newest schema version this code knows. */

@@ -137,6 +137,10 @@ export class SqliteStore implements Store {
     return this.run(`instancesWaitingForSignal(${name})`, () => this.instances.waitingFor('signal', name));
   }
 
+  countOpenIncidents(): number {
+    return this.run('countOpenIncidents', () => this.instances.countOpenIncidents());
+  }
+
   countInstances(): { processId: string; status: InstanceRecord['status']; count: number }[] {
     return this.run('countInstances', () => this.instances.count());
   }

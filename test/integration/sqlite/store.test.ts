@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { databasePath, openConnection, openSqliteStore, SCHEMA_VERSION, SqliteStore } from '../../../src/adapters/sqlite/index.js';
+import { databasePath, MIGRATIONS, openConnection, openSqliteStore, SCHEMA_VERSION, SqliteStore } from '../../../src/adapters/sqlite/index.js';
 import { deployment, instance, job, messageSubscription, runJob, state, userTask } from '../../store/fixtures.js';
 import { expectPipelaneError, storeSuite } from '../../store/store-suite.js';
 
@@ -85,6 +85,27 @@ describe('SqliteStore: the file', () => {
     openSqliteStore(dir).close();
     expect(inspect(dir, (db) => db.pragma('user_version', { simple: true }))).toBe(SCHEMA_VERSION);
     expect(schemaOf(dir)).toEqual(schema);
+  });
+
+  it('brings a file of schema 4 up to date, counting the open incidents its running instances already had', () => {
+    const dir = freshDir();
+    mkdirSync(dir, { recursive: true });
+    const incident = { id: 'x1', nodeId: 'n1', elementId: 'train', message: 'exit 1', retry: 'job' };
+    inspect(dir, (db) => {
+      for (const sql of MIGRATIONS.slice(0, 4)) db.exec(sql);
+      db.pragma('user_version = 4');
+      db.prepare(`INSERT INTO deployments (id, file, hash, process_ids, model, sidecar, repo_dir, deployed_at, active) VALUES ('d', 'a.bpmn', 'h', '["p"]', '{}', NULL, '/r', 1, 1)`).run();
+      const insert = db.prepare("INSERT INTO instances (id, deployment_id, process_id, status, state, created_at, updated_at) VALUES (?, 'd', 'p', ?, ?, 1, 1)");
+      insert.run('stuck', 'running', JSON.stringify({ ...state('stuck'), incidents: { x1: incident } }));
+      insert.run('ended', 'failed', JSON.stringify({ ...state('ended', { status: 'failed' }), incidents: { x1: incident } }));
+    });
+    const store = openSqliteStore(dir);
+    try {
+      expect(store.countOpenIncidents()).toBe(1);
+    } finally {
+      store.close();
+    }
+    expect(inspect(dir, (db) => db.pragma('user_version', { simple: true }))).toBe(SCHEMA_VERSION);
   });
 
   it('refuses a file written by a newer Pipelane, saying which versions and what to do, and leaves it alone', () => {
