@@ -26,7 +26,15 @@ export async function runAction(inputs: ActionInputs): Promise<number> {
       return code;
     }
     case 'plan':
-      return planCommand({ repo: inputs.workspace, format: 'github', ...(inputs.from ? { from: inputs.from } : {}), ...(inputs.to ? { to: inputs.to } : {}) }, (text) => {
+      return planCommand({
+        repo: inputs.workspace,
+        format: 'github',
+        ...(inputs.from ? { from: inputs.from } : {}),
+        ...(inputs.to ? { to: inputs.to } : {}),
+        // With a daemon named, the plan compares against what it has deployed.
+        ...(inputs.server ? { server: inputs.server } : {}),
+        ...(inputs.token ? { token: inputs.token } : {}),
+      }, (text) => {
         out(text);
         summary(text);
       });
