@@ -31,17 +31,21 @@ interface TargetOptions {
 function target(command: Command): Command {
   return command
     .option('--data-dir <dir>', 'work on this data directory (default .pipelane)')
-    .option('--server <url>', 'work against a running daemon, e.g. http://127.0.0.1:8080')
-    .option('--token <token>', 'the bearer token for --server')
+    .option('--server <url>', 'work against a running daemon, e.g. http://127.0.0.1:8080 (default PIPELANE_SERVER)')
+    .option('--token <token>', 'the bearer token for --server (default PIPELANE_TOKEN)')
     .option('--json', 'print JSON (the REST API shapes)');
 }
 
+/** --server (or PIPELANE_SERVER, unless --data-dir is given) is a daemon; else the data directory. */
 function open(opts: TargetOptions): Backend {
-  if (opts.server !== undefined) {
-    if (opts.dataDir !== undefined) throw new PipelaneError('BAD_REQUEST', 'use --server or --data-dir, not both.');
-    return new RemoteBackend(opts.server, opts.token);
-  }
-  return new LocalBackend(loadConfig(opts.dataDir ? { dataDir: opts.dataDir } : {}).dataDir);
+  if (opts.server !== undefined && opts.dataDir !== undefined) throw new PipelaneError('BAD_REQUEST', 'use --server or --data-dir, not both.');
+  const config = loadConfig({
+    ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+    ...(opts.server ? { server: opts.server } : {}),
+    ...(opts.token ? { serverToken: opts.token } : {}),
+  });
+  if (config.server !== undefined && (opts.server !== undefined || opts.dataDir === undefined)) return new RemoteBackend(config.server, config.serverToken);
+  return new LocalBackend(config.dataDir);
 }
 
 export function registerClientCommands(program: Command, io: ClientIO): void {

@@ -84,6 +84,13 @@ describe('client commands next to a running daemon', { timeout: 120_000 }, () =>
     const badToken = await cli(['instances', '--server', daemon.url, '--token', 'wrong-token-0123456789']);
     expect(badToken.code).toBe(1);
     expect(badToken.stderr).toMatch(/the bearer token is not valid/);
+    // PIPELANE_SERVER and PIPELANE_TOKEN stand in for the flags; --data-dir still means the directory.
+    const fromEnv = await cli(['instances', '--json'], { PIPELANE_SERVER: daemon.url, PIPELANE_TOKEN: TOKEN });
+    expect(fromEnv.code, fromEnv.stderr).toBe(0);
+    expect(JSON.parse(fromEnv.stdout)).toEqual(JSON.parse((await cli(['instances', '--json', ...remote()])).stdout));
+    const envWrongToken = await cli(['instances'], { PIPELANE_SERVER: daemon.url, PIPELANE_TOKEN: 'wrong-token-0123456789' });
+    expect(envWrongToken.stderr).toMatch(/the bearer token is not valid/);
+    expect((await cli(['instances', ...local()], { PIPELANE_SERVER: 'http://127.0.0.1:1' })).code).toBe(0);
   });
 
   it('refuses a second daemon on the same data directory before it deploys anything', async () => {
