@@ -5,7 +5,8 @@
  * schedule), each static text or an expression over the task's variables
  * (`${owner}` as Camunda 7 writes it, or `=owner` as Camunda 8 does; both are
  * evaluated as FEEL). Names are matched against pipelane.yaml of the
- * instance's pinned commit; a name nobody answers to is an error naming the
+ * instance's pinned commit; a name nobody answers to, or an attribute that
+ * gives no name at all (`${owner}` with owner unset), is an error naming the
  * task and the value, never a task that goes to nobody.
  */
 import { evaluateFeel } from '../engine/expression.js';
@@ -42,14 +43,17 @@ export function resolveAssignment(
   const problems: string[] = [];
   const names = (name: string): string[] => {
     const source = attribute(name);
-    if (source === undefined) return [];
+    // A blank attribute is no attribute (the loader drops Camunda's empty ones too).
+    if (source === undefined || source.trim() === '') return [];
     const value = evaluate(source, variables);
     if (!value.ok) {
       problems.push(`its ${name} ${JSON.stringify(source)} cannot be evaluated: ${value.message}`);
       return [];
     }
     const list = toNames(value.value);
-    if (list === undefined) problems.push(`its ${name} ${JSON.stringify(source)} gives ${JSON.stringify(value.value)}, not a name or a list of names`);
+    if (list === undefined) problems.push(`its ${name} ${JSON.stringify(source)} gives ${shown(value.value)}, not a name or a list of names`);
+    // Dropping it would hand the task to fewer people than the model says, or to nobody.
+    else if (list.length === 0) problems.push(`its ${name} ${JSON.stringify(source)} gives ${shown(value.value)}, no name; set the variable, or leave the attribute out`);
     return list ?? [];
   };
   const source = (name: string, value: string) => {
@@ -115,6 +119,10 @@ function toNames(value: unknown): string[] | undefined {
   if (typeof value === 'string') return value.split(',').map((s) => s.trim()).filter(Boolean);
   if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.map((v) => v.trim()).filter(Boolean);
   return undefined;
+}
+
+function shown(value: unknown): string {
+  return value === undefined ? 'nothing' : JSON.stringify(value);
 }
 
 function dateOf(source: string, variables: Record<string, unknown>, openedAt: number): { ok: true; value: number } | { ok: false; message: string } {

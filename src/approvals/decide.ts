@@ -1,17 +1,18 @@
 /**
  * A person's decision on a task, from an emailed link or a GitHub comment:
- * approve, reject (with a reason) or submit form values. An approval may
- * need a quorum of N distinct people; the first rejection decides. The vote
- * and, when it settles the task, the completion commit together; the
- * completion itself goes through completeUserTask, so the first decision
- * wins across every channel.
+ * approve, reject (with a reason) or submit form values; a task without a
+ * form takes the decision and the comment only, any other value is refused.
+ * An approval may need a quorum of N distinct people; the first rejection
+ * decides. The vote and, when it settles the task, the completion commit
+ * together; the completion itself goes through completeUserTask, so the
+ * first decision wins across every channel.
  */
 import { PipelaneError } from '../errors.js';
 import { DEFAULT_APPROVAL_SETTINGS, type ApprovalSettings } from '../model/approval-settings.js';
 import type { ApprovalStore, VoteRecord } from '../ports/approval-store.js';
 import type { Store, UserTaskRecord } from '../ports/store.js';
 import { completeUserTask, labelOf } from './complete-task.js';
-import { checkSubmission, formOfTask, taskNode, type TaskForm } from './task-form.js';
+import { checkSubmission, FormInvalidError, formOfTask, taskNode, type TaskForm } from './task-form.js';
 
 export type DecisionKind = 'approve' | 'reject' | 'submit';
 
@@ -73,6 +74,10 @@ export function decide(ctx: DecisionContext, request: DecisionRequest): Decision
     throw new PipelaneError('FORBIDDEN', `${labelOf(task)} may not be approved by the person it is about (allowSelfApproval is false): someone else must approve it.`);
   }
   const { approved: _a, comment: _c, ...values } = request.values ?? {};
+  // Without a form nothing says which variables a person may set: a link or a comment carries the decision and the comment only.
+  if (form.source === undefined && Object.keys(values).length > 0) {
+    throw new FormInvalidError(Object.keys(values).map((field) => ({ field, message: `"${field}" is not a field of this task: a task without a form takes only the decision and a comment.` })), labelOf(task));
+  }
   const variables: Record<string, unknown> = kind === 'submit' ? { ...values } : { ...values, approved: kind === 'approve', comment: request.comment ?? '' };
   // Check the values now, so a bad form is refused before a vote is counted.
   const typed = checkSubmission(form, variables, labelOf(task));

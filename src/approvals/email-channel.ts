@@ -9,7 +9,8 @@ import type { ApprovalStore } from '../ports/approval-store.js';
 import type { Mailer } from '../ports/mailer.js';
 import type { Store, UserTaskRecord } from '../ports/store.js';
 import { taskMail, type TaskMailKind } from './mail-text.js';
-import { readAttachments, taskView } from './task-view.js';
+import { taskView } from './task-view.js';
+import { readAttachments } from './workspace-files.js';
 import { hashToken, newLinkToken } from './tokens.js';
 
 export interface EmailChannelDeps {

@@ -2,8 +2,11 @@
  * The failure notice: when an instance stops at an incident (or ends failed),
  * the people, groups or addresses of the sidecar's `notifications.onFailure`
  * get one mail with the error and the last lines of the failed task's log.
+ * The failure is claimed once; an address the SMTP server refused is tried
+ * again by the notifier, as task mails are.
  */
 import { findGroup, findPerson, type PeopleDirectory } from '../config/people.js';
+import { toError } from '../errors.js';
 import type { Mailer } from '../ports/mailer.js';
 import type { Store } from '../ports/store.js';
 import type { JobLogStore } from '../runtime/job-logs.js';
@@ -51,20 +54,33 @@ export async function lastLogLines(deps: Pick<FailureNoticeDeps, 'store' | 'logs
   return entries.slice(-LOG_LINES).map((e) => `${e.stream === 'stderr' ? '! ' : ''}${e.text}`);
 }
 
-/** Sends the notice once per failure; returns who got it (empty when it went out before or nobody is listed). */
-export async function sendFailureNotice(deps: FailureNoticeDeps, directory: PeopleDirectory, names: readonly string[], failure: Failure, link: string | undefined, at: number): Promise<{ sent: string[]; unknown: string[] }> {
-  const { emails, unknown } = recipients(directory, names);
-  if (emails.length === 0) return { sent: [], unknown };
-  if (!deps.store.claimOnce('failure-notice', `${failure.instanceId}:${failure.key}`, at)) return { sent: [], unknown };
+/** True the first time a failure is seen: one notice per incident, however often the runtime reports it. */
+export function claimFailure(store: Store, failure: Failure, at: number): boolean {
+  return store.claimOnce('failure-notice', `${failure.instanceId}:${failure.key}`, at);
+}
+
+export interface NoticeReport {
+  sent: string[];
+  failed: { to: string; message: string }[];
+}
+
+/** Mails the notice to each address; an address the server refused is reported, so it can be tried again. */
+export async function sendFailureNotice(deps: FailureNoticeDeps, emails: readonly string[], failure: Failure, link: string | undefined): Promise<NoticeReport> {
+  const report: NoticeReport = { sent: [], failed: [] };
   const instance = deps.store.getInstance(failure.instanceId);
   const deployment = instance && deps.store.getDeployment(instance.deploymentId);
   const processName = (instance && deployment?.model.processes[instance.processId]?.name) ?? instance?.processId ?? failure.instanceId;
   const logLines = await lastLogLines(deps, failure.instanceId, failure.elementId);
   for (const to of emails) {
-    await deps.mailer.send(failureMail({
-      to, processName, instanceId: failure.instanceId, error: failure.message, logLines,
-      ...(failure.elementId ? { elementId: failure.elementId } : {}), ...(link ? { link } : {}),
-    }));
+    try {
+      await deps.mailer.send(failureMail({
+        to, processName, instanceId: failure.instanceId, error: failure.message, logLines,
+        ...(failure.elementId ? { elementId: failure.elementId } : {}), ...(link ? { link } : {}),
+      }));
+      report.sent.push(to);
+    } catch (error) {
+      report.failed.push({ to, message: toError(error).message });
+    }
   }
-  return { sent: emails, unknown };
+  return report;
 }

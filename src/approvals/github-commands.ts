@@ -1,13 +1,27 @@
 /**
  * Commands in a GitHub comment: `/approve [comment]`, `/reject <reason>`,
- * `/submit field=value field2="two words"`. The first command line counts;
- * quoted lines (`> …`, a reply quoting someone) and code blocks do not.
+ * `/submit field=value field2="two words"`, each optionally naming the task
+ * right after the command (`/approve t-1a2b3c4d ship it`): on an issue or
+ * pull request that several tasks comment on, that says which one is meant.
+ * The first command line counts; quoted lines (`> …`, a reply quoting
+ * someone) and code blocks do not.
  */
+import { createHash } from 'node:crypto';
+
 export type CommentCommand =
-  | { kind: 'approve'; comment?: string }
-  | { kind: 'reject'; comment?: string }
-  | { kind: 'submit'; values: Record<string, string> }
+  | { kind: 'approve' | 'reject'; ref?: string; comment?: string }
+  | { kind: 'submit'; ref?: string; values: Record<string, string> }
   | { kind: 'invalid'; message: string };
+
+/**
+ * A task's short reference, as a person types it in a command: `t-` and 8 hex
+ * digits of a hash of its id (task ids are long and have colons in them).
+ */
+export function taskRef(taskId: string): string {
+  return `t-${createHash('sha256').update(taskId).digest('hex').slice(0, 8)}`;
+}
+
+const REF = /^t-[0-9a-f]{8}$/i;
 
 export function parseCommand(body: string): CommentCommand | undefined {
   const lines = body.replace(/\r\n?/g, '\n').split('\n');
@@ -19,11 +33,21 @@ export function parseCommand(body: string): CommentCommand | undefined {
     const m = /^\/(approve|reject|submit)(?:\s+([\s\S]*))?$/i.exec(line);
     if (!m) continue;
     const kind = m[1]!.toLowerCase() as 'approve' | 'reject' | 'submit';
-    const rest = [m[2] ?? '', ...lines.slice(i + 1).filter((l) => !l.trim().startsWith('>'))].join('\n').trim();
-    if (kind === 'submit') return parseSubmit(m[2] ?? '');
-    return rest === '' ? { kind } : { kind, comment: rest };
+    const { ref, rest: first } = leadingRef(m[2] ?? '');
+    const refPart = ref ? { ref } : {};
+    if (kind === 'submit') {
+      const parsed = parseSubmit(first);
+      return parsed.kind === 'submit' ? { ...parsed, ...refPart } : parsed;
+    }
+    const rest = [first, ...lines.slice(i + 1).filter((l) => !l.trim().startsWith('>'))].join('\n').trim();
+    return { kind, ...refPart, ...(rest === '' ? {} : { comment: rest }) };
   }
   return undefined;
+}
+
+function leadingRef(text: string): { ref?: string; rest: string } {
+  const m = /^(\S+)(?:\s+([\s\S]*))?$/.exec(text.trim());
+  return m && REF.test(m[1]!) ? { ref: m[1]!.toLowerCase(), rest: m[2] ?? '' } : { rest: text };
 }
 
 function parseSubmit(text: string): CommentCommand {
@@ -41,8 +65,9 @@ function parseSubmit(text: string): CommentCommand {
   return { kind: 'submit', values };
 }
 
-/** Help text listed in the issue, per kind of task. */
-export function commandHelp(approval: boolean, fields: readonly string[]): string {
-  if (approval) return '`/approve` (optionally followed by a comment) or `/reject <reason>`';
-  return `\`/submit ${fields.map((f) => `${f}=…`).join(' ')}\` (quote values with spaces: \`field="two words"\`)`;
+/** Help text listed in the issue, per kind of task; with `ref` when the thread is shared with other tasks. */
+export function commandHelp(approval: boolean, fields: readonly string[], ref?: string): string {
+  const it = ref ? ` ${ref}` : '';
+  if (approval) return `\`/approve${it}\` (optionally followed by a comment) or \`/reject${it} <reason>\``;
+  return `\`/submit${it} ${fields.map((f) => `${f}=…`).join(' ')}\` (quote values with spaces: \`field="two words"\`)`;
 }

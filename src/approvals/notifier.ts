@@ -6,8 +6,10 @@
  * the value), then every candidate is mailed a link of their own and/or a
  * GitHub thread is opened. A non-interrupting timer boundary event on the
  * task reminds or reassigns; a withdrawn or decided task gets its outcome
- * posted; an incident sends the failure notice. After a restart, `recover`
- * finishes what was cut short.
+ * posted; an incident sends the failure notice. A mail the server refused
+ * is tried again a few times; a GitHub thread that could not be opened, until
+ * it is or the task closes. After a restart, `recover` finishes what was cut
+ * short.
  */
 import { loadPeople, findGroup, findPerson, type PeopleDirectory, type Person } from '../config/people.js';
 import { toError } from '../errors.js';
@@ -21,7 +23,7 @@ import { candidatesOf, resolveAssignment, type Assignment } from './assignment.j
 import { labelOf } from './complete-task.js';
 import { formOf, settingsOf, type DecisionResult } from './decide.js';
 import { mailTask, revokeLinks, type MailReport } from './email-channel.js';
-import { sendFailureNotice } from './failure-notice.js';
+import { claimFailure, recipients, sendFailureNotice, type Failure } from './failure-notice.js';
 import type { GitHubChannel } from './github-channel.js';
 import type { TaskMailKind } from './mail-text.js';
 
@@ -37,6 +39,8 @@ export interface NotifierDeps {
   /** Where links point when neither says: the daemon's own address (known once it listens). */
   fallbackUrl(): string;
   log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+  /** Waits before trying a refused mail or an unopened GitHub thread again (tests shorten them). */
+  retryDelaysMs?: readonly number[];
 }
 
 const RETRY_DELAYS_MS = [30_000, 120_000, 600_000];
@@ -144,7 +148,8 @@ export class Notifier {
     await this.reach(task, directory, people, 'escalation');
   }
 
-  private async failed(failure: { instanceId: string; key: string; elementId?: string; message: string }): Promise<void> {
+  /** The failure notice: claimed once per failure; addresses the server refused are tried again, as task mails are. */
+  private async failed(failure: Failure, attempt = 0, only?: readonly string[]): Promise<void> {
     const { mailer } = this.deps;
     const instance = this.store.getInstance(failure.instanceId);
     const deployment = instance && this.store.getDeployment(instance.deploymentId);
@@ -153,10 +158,16 @@ export class Notifier {
     if (!mailer) return this.note(failure.instanceId, 'email', 'the failure notice was not sent: no SMTP server is configured (PIPELANE_SMTP_URL).');
     try {
       const directory = await loadPeople(deployment.repoDir, deployment.file);
+      const { emails, unknown } = recipients(directory, names);
+      if (attempt === 0 && unknown.length > 0) this.note(failure.instanceId, 'email', `notifications.onFailure names ${unknown.join(', ')}, who are no people, groups or addresses of pipelane.yaml.`);
+      if (emails.length === 0 || (attempt === 0 && !claimFailure(this.store, failure, this.deps.runtime.now()))) return;
       const link = `${this.publicUrl(directory)}/api/v1/instances/${encodeURIComponent(failure.instanceId)}`;
-      const { sent, unknown } = await sendFailureNotice({ store: this.store, mailer, logs: this.deps.logs }, directory, names, failure, link, this.deps.runtime.now());
-      if (sent.length > 0) this.store.appendHistory({ instanceId: failure.instanceId, at: this.deps.runtime.now(), type: 'failureNotified', actor: 'system', data: { to: sent } });
-      if (unknown.length > 0) this.note(failure.instanceId, 'email', `notifications.onFailure names ${unknown.join(', ')}, who are no people, groups or addresses of pipelane.yaml.`);
+      const report = await sendFailureNotice({ store: this.store, mailer, logs: this.deps.logs }, only ?? emails, failure, link);
+      if (report.sent.length > 0) this.store.appendHistory({ instanceId: failure.instanceId, at: this.deps.runtime.now(), type: 'failureNotified', actor: 'system', data: { to: report.sent } });
+      if (report.failed.length === 0) return;
+      this.note(failure.instanceId, 'email', `the failure notice could not be sent: ${report.failed.map((f) => f.message).join('; ')}`);
+      const delay = this.delays[attempt];
+      if (delay !== undefined) this.later(delay, () => this.track(this.failed(failure, attempt + 1, report.failed.map((f) => f.to))));
     } catch (error) {
       this.note(failure.instanceId, 'email', `the failure notice could not be sent: ${toError(error).message}`);
     }
@@ -194,27 +205,48 @@ export class Notifier {
     if (report.skipped.length > 0) this.note(task.instanceId, 'email', `${report.skipped.join(', ')} of ${labelOf(task)} have no email address in pipelane.yaml.`);
     if (report.failed.length === 0) return;
     this.note(task.instanceId, 'email', report.failed.map((f) => f.message).join('; '));
-    const delay = RETRY_DELAYS_MS[attempt];
+    const delay = this.delays[attempt];
     if (delay === undefined) return;
     const again = people.filter((p) => report.failed.some((f) => f.person === p.key));
-    const timer = setTimeout(() => {
-      this.retries.delete(timer);
+    this.later(delay, () => {
       const current = this.store.getUserTask(task.id);
       if (current?.state === 'open') this.track(this.mail(current, directory, again, kind, attempt + 1));
-    }, delay);
-    timer.unref();
-    this.retries.add(timer);
+    });
   }
 
-  private async github(task: UserTaskRecord, directory: PeopleDirectory, kind: TaskMailKind): Promise<void> {
+  private async github(task: UserTaskRecord, directory: PeopleDirectory, kind: TaskMailKind, attempt = 0): Promise<void> {
     const { github } = this.deps;
     if (!github) return this.note(task.instanceId, 'github', `${labelOf(task)} was not posted: no GitHub token is configured (PIPELANE_GITHUB_TOKEN).`);
     try {
       if (kind === 'request') await github.openThread(task, directory);
       else await github.remind(task, directory, kind);
     } catch (error) {
-      this.note(task.instanceId, 'github', `${labelOf(task)} was not posted to GitHub: ${toError(error).message}`);
+      const e = toError(error);
+      // Without its thread nobody on GitHub hears of the task: it is tried again (at the longest delay once the others are used) while the task is open.
+      const again = kind === 'request' && e.retryable;
+      const message = `${labelOf(task)} was not posted to GitHub: ${e.message}${again ? ' It is tried again while the task is open.' : ''}`;
+      if (attempt === 0) this.note(task.instanceId, 'github', message);
+      else this.deps.log?.('warn', message, { instance: task.instanceId, attempt });
+      if (!again) return;
+      this.later(this.delays[Math.min(attempt, this.delays.length - 1)]!, () => {
+        const current = this.store.getUserTask(task.id);
+        if (current?.state === 'open') this.track(this.github(current, directory, 'request', attempt + 1));
+      });
     }
+  }
+
+  private get delays(): readonly number[] {
+    return this.deps.retryDelaysMs ?? RETRY_DELAYS_MS;
+  }
+
+  /** Runs `fn` after `delay` unless stopped first; a pending retry does not keep the process alive. */
+  private later(delay: number, fn: () => void): void {
+    const timer = setTimeout(() => {
+      this.retries.delete(timer);
+      fn();
+    }, delay);
+    timer.unref();
+    this.retries.add(timer);
   }
 
   private fail(task: UserTaskRecord, message: string): void {

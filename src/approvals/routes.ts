@@ -7,8 +7,7 @@
  * credential.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import { PipelaneError, toError } from '../errors.js';
 import type { ApprovalLinkRecord, ApprovalStore } from '../ports/approval-store.js';
 import type { Store } from '../ports/store.js';
@@ -17,7 +16,8 @@ import { decide, type DecisionKind, type DecisionResult } from './decide.js';
 import { decisionPage, messagePage } from './pages.js';
 import { describeOutcome, outcomeOf } from './outcome.js';
 import { FormInvalidError } from './task-form.js';
-import { taskView, workspaceFile } from './task-view.js';
+import { taskView } from './task-view.js';
+import { openWorkspaceFile } from './workspace-files.js';
 import { CSRF_COOKIE, type CsrfGuard, hashToken, looksLikeToken } from './tokens.js';
 
 export interface ApprovalRouteDeps {
@@ -124,14 +124,19 @@ async function file(deps: ApprovalRouteDeps, res: ServerResponse, token: string,
   if (!found.ok) return html(res, found.status, messagePage(found.title, found.message));
   const task = deps.store.getUserTask(found.link.taskId);
   const listed = task ? taskView(deps.store, deps.approvals, task).attachments.includes(name) : false;
-  const path = listed ? workspaceFile(deps.workspacesDir, found.link.instanceId, name) : undefined;
-  const size = path ? await stat(path).then((s) => (s.isFile() ? s.size : undefined), () => undefined) : undefined;
-  if (!path || size === undefined) return html(res, 404, messagePage('No such file', `${name} is not a file of this task's workspace.`));
+  const opened = listed ? await openWorkspaceFile(deps.workspacesDir, found.link.instanceId, name) : undefined;
+  if (!opened) return html(res, 404, messagePage('No such file', `${name} is not a file of this task's workspace.`));
   res.writeHead(200, {
-    'content-type': 'application/octet-stream', 'content-length': size, 'cache-control': 'no-store',
+    'content-type': 'application/octet-stream', 'content-length': opened.size, 'cache-control': 'no-store',
     'content-disposition': `attachment; filename="${name.split('/').at(-1)!.replace(/["\\]/g, '_')}"`, 'x-content-type-options': 'nosniff',
   });
-  createReadStream(path).pipe(res);
+  if (opened.size === 0) {
+    await opened.handle.close();
+    res.end();
+    return undefined;
+  }
+  // The stream reads the handle that was checked, never the path again, and closes it; a client that goes away mid-download is no error.
+  await pipeline(opened.handle.createReadStream({ end: opened.size - 1 }), res).catch(() => undefined);
   return undefined;
 }
 

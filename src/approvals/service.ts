@@ -34,6 +34,7 @@ export interface ApprovalsOptions {
   /** Instead of the octokit client the configuration describes. */
   githubClient?: GitHubClient;
   log?: NotifierDeps['log'];
+  retryDelaysMs?: NotifierDeps['retryDelaysMs'];
   /** The route for other GitHub webhook events (GitOps' push route): it shares the path. */
   webhookFallback?: Route;
 }
@@ -71,6 +72,7 @@ export class Approvals {
       runtime, approvals, logs: options.logs, workspacesDir: options.workspacesDir, fallbackUrl: () => this.address,
       ...(this.mailer ? { mailer: this.mailer } : {}), ...(this.github ? { github: this.github } : {}),
       ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}), ...(options.log ? { log: options.log } : {}),
+      ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}),
     });
     const csrf = new CsrfGuard(config.secret ? Buffer.from(config.secret) : randomBytes(32));
     this.routes = [

@@ -43,7 +43,9 @@ export function formOfTask(deployment: DeploymentRecord, node: FlowNode): TaskFo
 
 /**
  * Checks the variables a task is completed with. Without a form anything
- * goes, but `approved` must be a boolean and `comment` text. With a form the
+ * goes here (the CLI and the REST API, an operator's channels, may set any
+ * variable; decide() keeps links and comments to the decision), but
+ * `approved` must be a boolean and `comment` text. With a form the
  * values must fit its fields (a rejection may leave required fields empty).
  * Returns the typed variables.
  */

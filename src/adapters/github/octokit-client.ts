@@ -17,6 +17,12 @@ export interface OctokitClientOptions {
    * such limit.
    */
   throttle?: boolean;
+  /**
+   * Octokit's own retry (on by default) repeats a request that failed with a
+   * 5xx three times over about 14 s. The approvals retry longer outages
+   * themselves; a test turns this off to see a single failure reach them.
+   */
+  retry?: boolean;
 }
 
 interface RawComment {
@@ -46,6 +52,7 @@ export class OctokitGitHubClient implements GitHubClient {
       userAgent: 'pipelane',
       // Waiting out a rate limit is the poller's business (it comes back on its own schedule).
       throttle: { enabled: options.throttle ?? true, onRateLimit: () => false, onSecondaryRateLimit: () => false },
+      retry: { enabled: options.retry ?? true },
     });
   }
 

@@ -48,6 +48,17 @@ describe('assignment, reminders and failure notices', { timeout: 30_000 }, () =>
     await smtp.waitFor((m) => m.subject?.startsWith('Approve:') === true && m.text?.includes(id) === true);
   });
 
+  it('raises an incident when the assignee expression gives no name, instead of a task for nobody', async () => {
+    await startWorld(approvalModel('ship', { 'camunda:assignee': '${owner}' }), 'notifications:\n  onFailure: [ops]\n');
+    const id = await world.startInstance('ship', { region: 'eu' });
+    const [incident] = Object.values(world.instance(id).state.incidents);
+    expect(incident).toMatchObject({ elementId: 'approve' });
+    expect(incident!.message).toBe('user task "Approve the model" (approve) cannot be assigned: its assignee "${owner}" gives null, no name; set the variable, or leave the attribute out.');
+    expect(world.store.listUserTasks({ instanceId: id, state: 'open' })).toEqual([]);
+    await smtp.waitFor((m) => m.subject?.startsWith('Pipeline failed: ship at approve') === true && m.text?.includes(id) === true, 2);
+    expect(smtp.mails.filter((m) => m.subject?.startsWith('Approve:') && m.text?.includes(id))).toEqual([]);
+  });
+
   it('reaches a candidate group, shows the due date, and notes a person without an email address', async () => {
     await startWorld(approvalModel('ship', { 'camunda:candidateGroups': 'leads', 'camunda:candidateUsers': 'dee', 'camunda:dueDate': 'P2D' }), '');
     const id = await world.startInstance('ship');
@@ -89,6 +100,8 @@ describe('assignment, reminders and failure notices', { timeout: 30_000 }, () =>
     expect(notices[0]!.text).toContain('exit code 1');
     expect(notices[0]!.text).toContain('! ConnectionError: warehouse unreachable');
     expect(notices[0]!.text).toContain(`${world.url}/api/v1/instances/${id}`);
+    // The server has the mails before the notifier hears it accepted them.
+    await world.settle();
     expect(world.history(id).find((h) => h.type === 'failureNotified')).toMatchObject({ data: { to: ['ada@example.com', 'oncall@example.com'] } });
   });
 });

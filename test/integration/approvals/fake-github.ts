@@ -48,6 +48,7 @@ export class FakeGitHub {
   readonly permissions = new Map<string, Record<string, string>>();
   readonly bot: User = { login: 'pipelane-bot', id: 900, type: 'User' };
   private server: Server | undefined;
+  private readonly failures: { method: string; path: RegExp; status: number; left: number }[] = [];
   private nextId = 1000;
   private nextUser = 1;
 
@@ -63,6 +64,11 @@ export class FakeGitHub {
       this.server?.closeAllConnections();
       this.server?.close(() => resolve());
     });
+  }
+
+  /** The next `times` requests of `method` to a path matching `path` get `status` (a GitHub outage), before anything else happens. */
+  failNext(method: string, path: RegExp, status = 502, times = 1): void {
+    this.failures.push({ method, path, status, left: times });
   }
 
   user(login: string, type = login.endsWith('[bot]') ? 'Bot' : 'User'): User {
@@ -125,6 +131,11 @@ export class FakeGitHub {
       res.end(JSON.stringify(json));
     };
     const notFound = () => send(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' });
+    const failure = this.failures.find((f) => f.left > 0 && f.method === method && f.path.test(url.pathname));
+    if (failure) {
+      failure.left -= 1;
+      return send(failure.status, { message: 'Server Error', documentation_url: 'https://docs.github.com/rest', status: String(failure.status) });
+    }
     const repo = p[0] === 'repos' ? `${p[1]}/${p[2]}` : '';
     if (method === 'POST' && p[0] === 'repos' && p[3] === 'issues' && p.length === 4) {
       const number = this.issuesOf(repo).length + 1;

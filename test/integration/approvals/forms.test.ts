@@ -1,7 +1,8 @@
 /**
- * Forms over the emailed link: camunda:formData and a form-js file, refused
- * with a message per field (the link stays usable), accepted as typed
- * variables; the same check for the CLI; a quorum of two by email.
+ * Forms over the emailed link: camunda:formData and form-js files (each way
+ * a model names one), refused with a message per field (the link stays
+ * usable), accepted as typed variables; the same check for the CLI; a task
+ * without a form takes nothing but the decision; a quorum of two by email.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { completeUserTask } from '../../../src/approvals/complete-task.js';
@@ -79,6 +80,39 @@ describe('forms and quorum by email', { timeout: 30_000 }, () => {
     const rejected = await post(link, { csrf: csrfIn(page.body), decision: 'reject', comment: 'not now' }, page.cookie);
     expect(rejected.status).toBe(200);
     expect(world.instance(id).state.variables).toMatchObject({ approved: false, comment: 'not now' });
+  });
+
+  it('reads a form-js file named by camunda-forms:app:, by a plain .form path, and by zeebe:formId', async () => {
+    const zeebeForm = '<extensionElements><zeebe:formDefinition xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" formId="review"/></extensionElements>';
+    world = new World({ env: { PIPELANE_SMTP_URL: smtpUrl } });
+    world.write('pipelane.yaml', PEOPLE).write('forms/shared.form', REVIEW_FORM).write('ship/review.form', REVIEW_FORM);
+    world.write('ship/app.bpmn', approvalModel('app', { 'camunda:assignee': 'ada', 'camunda:formKey': 'camunda-forms:app:forms/shared.form' }));
+    world.write('ship/plain.bpmn', approvalModel('plain', { 'camunda:assignee': 'ada', 'camunda:formKey': 'review.form' }));
+    world.write('ship/zeebe.bpmn', approvalModel('zeebe', { 'camunda:assignee': 'ada' }, { taskBody: zeebeForm }));
+    await world.start();
+    for (const file of ['app', 'plain', 'zeebe']) await world.deploy(`ship/${file}.bpmn`);
+    for (const processId of ['app', 'plain', 'zeebe']) {
+      const id = await world.startInstance(processId);
+      const { link, page } = await open(id);
+      expect(page.body, processId).toContain('name="reason"');
+      const short = await post(link, { csrf: csrfIn(page.body), decision: 'approve', reason: 'ok' }, page.cookie);
+      expect(short.status, processId).toBe(422);
+      expect(short.body).toContain('Reason must have at least 5 characters.');
+      expect((await post(link, { csrf: csrfIn(page.body), decision: 'approve', reason: 'fine by me' }, page.cookie)).status, processId).toBe(200);
+      expect(world.instance(id).state.variables, processId).toMatchObject({ approved: true, reason: 'fine by me' });
+    }
+  });
+
+  it('takes only the decision and the comment for a task without a form: another field is refused', async () => {
+    await startWorld(approvalModel('ship', { 'camunda:assignee': 'ada' }));
+    const id = await world.startInstance('ship');
+    const { link, page } = await open(id);
+    const forged = await post(link, { csrf: csrfIn(page.body), decision: 'approve', comment: 'ok', deployTarget: 'prod', approved: 'true' }, page.cookie);
+    expect(forged.status).toBe(422);
+    expect(forged.body).toContain('&quot;deployTarget&quot; is not a field of this task: a task without a form takes only the decision and a comment.');
+    expect(world.openTask(id, 'approve').state).toBe('open');
+    expect((await post(link, { csrf: csrfIn(page.body), decision: 'approve', comment: 'ok' }, page.cookie)).status).toBe(200);
+    expect(world.instance(id).state.variables).toEqual({ approved: true, comment: 'ok' });
   });
 
   it('needs two approvals with a quorum of 2; each person counts once', async () => {

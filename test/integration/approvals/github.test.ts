@@ -1,12 +1,13 @@
 /**
  * The GitHub channel with the production octokit client against a local
  * server that speaks GitHub's REST shapes: the issue a task opens, commands
- * by polling (paginated) and by signed webhook, and who may decide.
+ * by polling (paginated) and by signed webhook, form values by /submit, and
+ * who may decide.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OctokitGitHubClient } from '../../../src/adapters/github/octokit-client.js';
 import { FakeGitHub } from './fake-github.js';
-import { approvalModel, PEOPLE, reminderBoundary } from './models.js';
+import { approvalModel, FORM_DATA, PEOPLE, reminderBoundary } from './models.js';
 import { World } from './world.js';
 
 const SECRET = 'webhook-secret-123';
@@ -131,6 +132,53 @@ describe('approval by GitHub comment', { timeout: 30_000 }, () => {
     await world.settle();
     expect(world.instance(id).status).toBe('completed');
     expect(github.issuesOf(REPO)[0]!.state).toBe('open');
+  });
+
+  it('takes form values by /submit: a bad value is refused with its message, good ones become typed variables', async () => {
+    world = newWorld();
+    world.write('pipelane.yaml', PEOPLE).write('ship/ship.bpmn', approvalModel('ship', { 'camunda:assignee': 'ada' }, { taskBody: FORM_DATA }));
+    world.write('ship/ship.yaml', 'tasks:\n  approve:\n    approval: { channels: [github] }\n');
+    await world.start();
+    await world.deploy('ship/ship.bpmn');
+    const id = await world.startInstance('ship');
+    const [issue] = github.issuesOf(REPO);
+    expect(issue!.title).toBe('Input needed: Approve the model — ship');
+    expect(issue!.body).toContain('`/submit amount=… region=… ticket=… urgent=… start=…`');
+    const bad = github.addComment(REPO, issue!.number, 'ada-l', '/submit amount=500 ticket=OPS-1');
+    expect(await github.deliver(world.url, SECRET, bad)).toMatchObject({ body: { outcome: 'refused' } });
+    expect(botReplies(issue!.number).at(-1)).toContain('Amount must be at most 100.');
+    expect(world.openTask(id, 'approve').state).toBe('open');
+    const good = github.addComment(REPO, issue!.number, 'ada-l', '/submit amount=42 ticket=OPS-1 region=us urgent=true start=2026-03-01');
+    expect(await github.deliver(world.url, SECRET, good)).toMatchObject({ body: { outcome: 'completed' } });
+    await world.settle();
+    expect(world.instance(id).state.variables).toMatchObject({ amount: 42, ticket: 'OPS-1', region: 'us', urgent: true, start: '2026-03-01' });
+    expect(world.history(id).find((h) => h.type === 'taskCompleted')?.actor).toBe('github:ada-l');
+    expect(botReplies(issue!.number).at(-1)).toContain('☑️ Completed by @ada-l.');
+  });
+
+  it('refuses form values on a task without a form: a comment carries the decision and the comment only', async () => {
+    await startWorld({ 'camunda:assignee': 'ada' });
+    const id = await world.startInstance('ship');
+    const [issue] = github.issuesOf(REPO);
+    const smuggled = github.addComment(REPO, issue!.number, 'ada-l', '/submit approved=true deployTarget=prod');
+    expect(await github.deliver(world.url, SECRET, smuggled)).toMatchObject({ body: { outcome: 'refused' } });
+    expect(botReplies(issue!.number).at(-1)).toContain('"deployTarget" is not a field of this task');
+    await github.deliver(world.url, SECRET, github.addComment(REPO, issue!.number, 'ada-l', '/submit approved=true'));
+    await world.settle();
+    expect(world.instance(id).state.variables).toEqual({ approved: true, comment: '' });
+  });
+
+  it('refuses the approval of the person who started the instance when self-approval is off', async () => {
+    await startWorld({ 'camunda:candidateUsers': 'ada, bob' }, '{ channels: [github], allowSelfApproval: false }');
+    const id = await world.startInstance('ship', {}, 'github:ada-l');
+    const [issue] = github.issuesOf(REPO);
+    expect(await github.deliver(world.url, SECRET, github.addComment(REPO, issue!.number, 'ada-l', '/approve'))).toMatchObject({ body: { outcome: 'refused' } });
+    expect(botReplies(issue!.number).at(-1)).toContain('may not be approved by the person it is about (allowSelfApproval is false)');
+    expect(world.history(id).find((h) => h.type === 'taskCompletionRefused')).toMatchObject({ actor: 'github:ada-l' });
+    expect(world.openTask(id, 'approve').state).toBe('open');
+    expect(await github.deliver(world.url, SECRET, github.addComment(REPO, issue!.number, 'bob-b', '/approve'))).toMatchObject({ body: { outcome: 'completed' } });
+    await world.settle();
+    expect(world.instance(id)).toMatchObject({ status: 'completed', state: { variables: { approved: true } } });
   });
 
   it('closes the issue with a note when a timer withdraws the task', async () => {

@@ -4,7 +4,7 @@
  * Approvals service (SMTP mailer and/or octokit client as given), and the
  * real routes mounted on a node:http server on loopback.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -29,6 +29,8 @@ export interface Scripted {
   log?: string[];
   /** Files the "script" writes to the instance's workspace. */
   files?: Record<string, Buffer | string>;
+  /** Symbolic links it makes there: name → target (a script may link anywhere). */
+  links?: Record<string, string>;
 }
 
 /** Script tasks answer from a table by element id (the approval tests need no containers). */
@@ -39,6 +41,10 @@ export class ScriptedRunner implements ContainerRunner {
     for (const [name, content] of Object.entries(entry.files ?? {})) {
       mkdirSync(dirname(join(job.workspaceDir, name)), { recursive: true });
       writeFileSync(join(job.workspaceDir, name), content);
+    }
+    for (const [name, target] of Object.entries(entry.links ?? {})) {
+      mkdirSync(dirname(join(job.workspaceDir, name)), { recursive: true });
+      symlinkSync(target, join(job.workspaceDir, name));
     }
     for (const text of entry.log ?? []) onLog({ stream: 'stderr', at: new Date().toISOString(), text });
     return entry.outcome;
@@ -67,7 +73,7 @@ export class TestClock implements Clock {
 export interface WorldOptions {
   env?: Record<string, string>;
   runner?: ContainerRunner;
-  approvals?: Partial<Pick<ApprovalsOptions, 'mailer' | 'githubClient'>>;
+  approvals?: Partial<Pick<ApprovalsOptions, 'mailer' | 'githubClient' | 'retryDelaysMs'>>;
 }
 
 export class World {
@@ -133,9 +139,18 @@ export class World {
     return id;
   }
 
+  /**
+   * Waits until no job is queued or running and the notifier is idle, twice in
+   * a row: on a loaded machine the scripted jobs do not finish within a fixed pause.
+   */
   async settle(): Promise<void> {
-    await new Promise((r) => setTimeout(r, 20));
-    await this.service.notifier.idle();
+    let quiet = 0;
+    for (let i = 0; i < 500 && quiet < 2; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      await this.service.notifier.idle();
+      const busy = this.store.listJobs({ state: 'queued' }).length + this.store.listJobs({ state: 'running' }).length > 0;
+      quiet = busy ? 0 : quiet + 1;
+    }
   }
 
   openTask(instanceId: string, elementId: string) {

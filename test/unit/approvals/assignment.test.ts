@@ -45,6 +45,21 @@ describe('resolveAssignment', () => {
     expect(resolveAssignment(task, { 'camunda:assignee': '${missing +}' }, {}, directory, T0)).toMatchObject({ ok: false, message: expect.stringContaining('cannot be evaluated') });
   });
 
+  it('refuses an attribute that is there but gives no name, naming the task, the attribute and the expression', () => {
+    const unset = resolveAssignment(task, { 'camunda:assignee': '${owner}' }, {}, directory, T0);
+    expect(unset).toEqual({ ok: false, message: 'user task "Approve" (approve) cannot be assigned: its assignee "${owner}" gives null, no name; set the variable, or leave the attribute out.' });
+    expect(resolveAssignment(task, { 'camunda:assignee': '${owner}' }, { owner: '' }, directory, T0)).toMatchObject({ ok: false, message: expect.stringContaining('its assignee "${owner}" gives "", no name') });
+    // Another attribute's people do not make up for it: the model named more people than the task would reach.
+    const partly = resolveAssignment(task, { 'zeebe:candidateUsers': '=reviewers', 'zeebe:candidateGroups': 'leads' }, { reviewers: [] }, directory, T0);
+    expect(partly).toMatchObject({ ok: false, message: expect.stringContaining('its candidateUsers "=reviewers" gives [], no name') });
+    expect(resolveAssignment(task, { 'camunda:candidateGroups': '=teams' }, { teams: ' , ' }, directory, T0)).toMatchObject({ ok: false, message: expect.stringContaining('its candidateGroups "=teams"') });
+  });
+
+  it('takes a blank attribute as no attribute: an inbox task', () => {
+    expect(resolveAssignment(task, { 'zeebe:assignee': '  ', 'zeebe:candidateGroups': 'leads' }, {}, directory, T0)).toEqual({ ok: true, assignment: { candidateUsers: [], candidateGroups: ['leads'] } });
+    expect(resolveAssignment(task, {}, {}, directory, T0)).toEqual({ ok: true, assignment: { candidateUsers: [], candidateGroups: [] } });
+  });
+
   it('reads due and follow-up dates as dates or durations from the opening', () => {
     const r = resolveAssignment(task, { 'camunda:dueDate': 'P2D', 'camunda:followUpDate': '2026-01-11T09:00:00Z' }, {}, directory, T0);
     expect(r).toMatchObject({ ok: true, assignment: { dueAt: T0 + 2 * 86_400_000, followUpAt: Date.UTC(2026, 0, 11, 9) } });
