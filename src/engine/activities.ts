@@ -1,6 +1,7 @@
 import type { FlowNode } from '../model/process-model.js';
 import { recordCompensation } from './compensation.js';
-import { nextId, nodeElement, processOf, scopeOfNode, type StepContext } from './context.js';
+import { adHocChildCompleted, continueAdHoc } from './ad-hoc.js';
+import { getNode, nextId, nodeElement, processOf, scopeOfNode, type StepContext } from './context.js';
 import { evaluateFeel } from './expression.js';
 import { enqueue, leave, scopeMaybeDone } from './flow.js';
 import { raiseIncident } from './incidents.js';
@@ -41,7 +42,7 @@ export function startActivity(ctx: StepContext, node: NodeInstance): void {
       openUserTask(ctx, node, element);
       return;
     case 'receiveTask':
-      subscribeMessage(ctx, node, element, element.message ?? '');
+      subscribeMessage(ctx, node, element);
       return;
     case 'subProcess':
     case 'transaction':
@@ -99,9 +100,26 @@ function callActivity(ctx: StepContext, node: NodeInstance, element: FlowNode): 
     raiseIncident(ctx, node, `call activity ${element.id} calls "${called}", which is no process or global task of ${ctx.deployment.file}`, 'element');
     return;
   }
+  if (depthOf(ctx, node) > MAX_NESTING) {
+    raiseIncident(ctx, node, `call activity ${element.id} would nest more than ${MAX_NESTING} scopes deep: the called processes call each other without end`, 'element');
+    return;
+  }
   node.isolated = true;
   node.locals = { ...visibleVariables(ctx, node.parent), ...(node.locals ?? {}) };
   startScope(ctx, node);
+}
+
+/**
+ * Only processes that call each other nest without a bound the model fixes;
+ * cancelling or completing a scope walks its nesting, so it is capped where
+ * that walk stays well inside the stack.
+ */
+const MAX_NESTING = 1_000;
+
+function depthOf(ctx: StepContext, node: NodeInstance): number {
+  let depth = 0;
+  for (let n = getNode(ctx, node.parent); n; n = getNode(ctx, n.parent)) depth += 1;
+  return depth;
 }
 
 /** Starts the inside of a sub-process, transaction, ad-hoc sub-process or called process. */
@@ -125,7 +143,8 @@ export function startScope(ctx: StepContext, node: NodeInstance | null): void {
   if (first.length === 0) scopeMaybeDone(ctx, parent);
 }
 
-function implicitStarts(nodes: Record<string, FlowNode>, children: string[]): string[] {
+/** Without a none start event, a scope starts at every element that no flow leads to. */
+export function implicitStarts(nodes: Record<string, FlowNode>, children: string[]): string[] {
   return children.filter((id) => {
     const n = nodes[id]!;
     return n.incoming.length === 0 && n.type !== 'boundaryEvent' && !n.isForCompensation && !n.triggeredByEvent
@@ -143,16 +162,8 @@ export function completeActivity(ctx: StepContext, node: NodeInstance, output?: 
     return;
   }
   recordCompensation(ctx, node, element);
+  if (adHocChildCompleted(ctx, node)) return;
   leave(ctx, node);
-}
-
-/** A sequential ad-hoc sub-process runs its next activity when one finishes. */
-function continueAdHoc(ctx: StepContext, node: NodeInstance, element: FlowNode): boolean {
-  if (!element.adHoc?.sequential) return false;
-  const next = node.pending?.shift();
-  if (next === undefined) return false;
-  enqueue(ctx, { processId: node.processId, elementId: next, parent: node.id });
-  return true;
 }
 
 function applyInputs(ctx: StepContext, node: NodeInstance, element: FlowNode): boolean {

@@ -1,7 +1,7 @@
 import { isScopeType, type FlowNode } from '../model/process-model.js';
 import { createNode, elementOf, getNode, nodeElement, processOf, type StepContext } from './context.js';
 import { startEventSubProcess } from './event-subprocess.js';
-import { leave, removeNode, scopeMaybeDone, startNode } from './flow.js';
+import { enqueue, leave, removeNode, scopeMaybeDone } from './flow.js';
 import type { CompensationRecord, NodeInstance } from './state.js';
 import { takeCancelBoundary } from './throw.js';
 
@@ -65,7 +65,8 @@ function compensate(ctx: StepContext, record: CompensationRecord, thrower: NodeI
   if (element.compensationHandler) {
     const handler = createNode(ctx, { processId: record.processId, elementId: element.compensationHandler, parent });
     handler.compensates = thrower.id;
-    startNode(ctx, handler);
+    // Queued, not started here: handlers that complete at once would otherwise run the next one from inside this one.
+    enqueue(ctx, { processId: record.processId, elementId: handler.elementId, parent, nodeId: handler.id });
     return true;
   }
   // A completed sub-process is brought back as a scope in which its own compensation runs.

@@ -10,6 +10,12 @@ export interface Arrival {
   flowId?: string;
   /** Variables the arrival brings (a message's payload on a start event). */
   variables?: Record<string, unknown>;
+  /**
+   * A node created already that starts when its turn comes (a loop
+   * iteration, a compensation handler): queued like any token, so it counts
+   * against the step's budget and never starts inside the code that made it.
+   */
+  nodeId?: string;
 }
 
 /**

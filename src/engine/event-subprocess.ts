@@ -1,6 +1,6 @@
 import type { FlowNode } from '../model/process-model.js';
-import { childrenOf, createNode, elementOf, processOf, scopeOfNode, type StepContext } from './context.js';
-import { cancelNode, enqueue } from './flow.js';
+import { createNode, elementOf, processOf, scopeOfNode, type StepContext } from './context.js';
+import { cancelChildren, enqueue } from './flow.js';
 import type { NodeInstance } from './state.js';
 import { removeSubscription, subscribeEventSubProcesses } from './subscriptions.js';
 
@@ -17,7 +17,7 @@ export function startEventSubProcess(
   const { processId } = scopeOfNode(ctx, scope ?? undefined);
   const scopeId = scope?.id ?? null;
   if (start.isInterrupting) {
-    for (const child of childrenOf(ctx, scopeId)) cancelNode(ctx, child);
+    cancelChildren(ctx, scopeId);
     for (const sub of Object.values(ctx.state.subscriptions)) {
       if (sub.nodeId === scopeId && elementOf(ctx, sub.processId, sub.elementId).type === 'startEvent') removeSubscription(ctx, sub);
     }

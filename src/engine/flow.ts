@@ -20,7 +20,7 @@ export function drain(ctx: StepContext): void {
   for (;;) {
     while (ctx.agenda.length > 0 && ctx.state.status === 'running') {
       if (--ctx.budget < 0) {
-        loopedWithoutWaiting(ctx);
+        holdAgenda(ctx);
         return;
       }
       arrive(ctx, ctx.agenda.shift()!);
@@ -35,6 +35,15 @@ export function drain(ctx: StepContext): void {
 
 function arrive(ctx: StepContext, arrival: Arrival): void {
   if (arrival.parent !== null && !getNode(ctx, arrival.parent)) return; // its scope was cancelled meanwhile
+  if (arrival.nodeId !== undefined) {
+    const node = ctx.state.nodes[arrival.nodeId];
+    if (node) startNode(ctx, node); // else it was cancelled while it waited its turn
+    return;
+  }
+  if (getNode(ctx, arrival.parent)?.completing) {
+    scopeMaybeDone(ctx, arrival.parent); // an ad-hoc sub-process that met its completion condition starts nothing more
+    return;
+  }
   const element = elementOf(ctx, arrival.processId, arrival.elementId);
   if (element.type.endsWith('Gateway')) {
     arriveAtGateway(ctx, element, arrival);
@@ -121,10 +130,47 @@ export function removeNode(ctx: StepContext, node: NodeInstance): void {
 
 /** Cancels a node and everything inside it, without moving any token on. */
 export function cancelNode(ctx: StepContext, node: NodeInstance): void {
-  for (const child of childrenOf(ctx, node.id)) cancelNode(ctx, child);
+  cancelNodes(ctx, [node]);
+}
+
+/** Cancels everything that runs in a scope (null: the process). */
+export function cancelChildren(ctx: StepContext, scopeId: string | null): void {
+  cancelNodes(ctx, childrenOf(ctx, scopeId));
+}
+
+/**
+ * Removes each node after everything inside it, innermost first. The nodes
+ * are indexed by parent once: a scan per node would make cancelling a
+ * multi-instance of many iterations quadratic.
+ */
+function cancelNodes(ctx: StepContext, roots: NodeInstance[]): void {
+  if (roots.length === 0) return;
+  const inside = new Map<string, NodeInstance[]>();
+  for (const n of Object.values(ctx.state.nodes)) {
+    if (n.parent === null) continue;
+    const siblings = inside.get(n.parent);
+    if (siblings) siblings.push(n);
+    else inside.set(n.parent, [n]);
+  }
+  const stack: [NodeInstance, boolean][] = roots.map((n): [NodeInstance, boolean] => [n, false]).reverse();
+  while (stack.length > 0) {
+    const [node, expanded] = stack.pop()!;
+    if (expanded) {
+      cancelOne(ctx, node);
+      continue;
+    }
+    stack.push([node, true]);
+    const children = inside.get(node.id) ?? [];
+    for (let i = children.length - 1; i >= 0; i--) stack.push([children[i]!, false]);
+  }
+}
+
+function cancelOne(ctx: StepContext, node: NodeInstance): void {
+  if (!ctx.state.nodes[node.id]) return; // gone with a compensation thrower cancelled before it
   const compensates = node.compensates;
   delete node.compensates;
   removeNode(ctx, node);
+  // A cancelled compensation handler cancels the throw event waiting for it.
   if (compensates && ctx.state.nodes[compensates]) cancelNode(ctx, ctx.state.nodes[compensates]);
 }
 
@@ -146,8 +192,31 @@ export function scopeMaybeDone(ctx: StepContext, scopeId: string | null): void {
   completeActivity(ctx, scope);
 }
 
-function loopedWithoutWaiting(ctx: StepContext): void {
-  ctx.agenda.length = 0;
-  const any = Object.values(ctx.state.nodes)[0];
-  if (any) raiseIncident(ctx, any, 'the model loops without ever waiting (more than 100,000 elements in one step)', 'element');
+/**
+ * A step that moved 100,000 tokens without waiting stops rather than hang:
+ * every token still on the agenda is held where it was going, under one
+ * incident on the token that would have moved next; a retry lets them all
+ * go on with a fresh budget.
+ */
+function holdAgenda(ctx: StepContext): void {
+  const held = ctx.agenda.splice(0).flatMap((arrival) => {
+    const node = holdArrival(ctx, arrival);
+    return node ? [node] : [];
+  });
+  const [first, ...others] = held;
+  if (!first) return;
+  raiseIncident(ctx, first, `the model loops without ever waiting (more than 100,000 elements in one step); the token stopped on its way into ${first.elementId}`, 'element');
+  if (others.length > 0) ctx.state.incidents[first.incident!]!.held = others.map((n) => n.id);
+}
+
+function holdArrival(ctx: StepContext, arrival: Arrival): NodeInstance | undefined {
+  if (arrival.parent !== null && !getNode(ctx, arrival.parent)) return undefined;
+  if (arrival.nodeId !== undefined) {
+    const node = ctx.state.nodes[arrival.nodeId];
+    if (node) node.held = { kind: 'start' };
+    return node;
+  }
+  const node = createNode(ctx, { processId: arrival.processId, elementId: arrival.elementId, parent: arrival.parent });
+  node.held = { kind: 'arrival', ...(arrival.flowId !== undefined ? { flowId: arrival.flowId } : {}) };
+  return node;
 }

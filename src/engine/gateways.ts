@@ -103,7 +103,7 @@ export function route(ctx: StepContext, node: NodeInstance): void {
     const process = processOf(ctx, node.processId);
     for (const flowId of element.outgoing) {
       const target = process.nodes[process.flows[flowId]!.target]!;
-      if (target.type === 'receiveTask') subscribeMessage(ctx, node, target, target.message ?? '');
+      if (target.type === 'receiveTask') subscribeMessage(ctx, node, target);
       else subscribeCatch(ctx, node, target, node);
     }
     return;

@@ -1,12 +1,13 @@
 import type { EventDefinition, FlowNode, MultiInstanceLoop, StandardLoop } from '../model/process-model.js';
 import { recordCompensation } from './compensation.js';
-import { childrenOf, createNode, getNode, nodeElement, processOf, type StepContext } from './context.js';
+import { createNode, getNode, nodeElement, processOf, type StepContext } from './context.js';
 import { evaluateFeel } from './expression.js';
-import { cancelNode, leave, removeNode, startNode } from './flow.js';
+import { adHocChildCompleted } from './ad-hoc.js';
+import { cancelChildren, enqueue, leave, removeNode } from './flow.js';
 import { raiseIncident } from './incidents.js';
 import type { NodeInstance } from './state.js';
 import { throwSignal } from './subscriptions.js';
-import { visibleVariables } from './variables.js';
+import { setVariables, visibleVariables } from './variables.js';
 
 /** A node is an iteration when its parent is the loop body of the same element. */
 export function isIteration(ctx: StepContext, node: NodeInstance): boolean {
@@ -30,6 +31,7 @@ export function startLoop(ctx: StepContext, body: NodeInstance, element: FlowNod
   const items = collection(ctx, body, element, loop);
   if (items === undefined) return;
   body.loop = { kind: 'multiInstance', started: 0, completed: 0, total: items.length, items };
+  if (loop.outputCollection) body.loop.outputs = items.map(() => null);
   if (items.length === 0) {
     finish(ctx, body);
     return;
@@ -86,6 +88,13 @@ function nextStandardIteration(ctx: StepContext, body: NodeInstance, loop: Stand
   startIteration(ctx, body, loop);
 }
 
+const PLAIN_NAME = /^[A-Za-z_]\w*$/;
+
+/**
+ * Creates the next iteration and queues it on the agenda: an iteration that
+ * completes at once (a plain task) must not start the next one from inside
+ * itself, or a long loop would exhaust the stack instead of the step's budget.
+ */
 function startIteration(ctx: StepContext, body: NodeInstance, loop: StandardLoop | MultiInstanceLoop): void {
   const state = body.loop!;
   const index = state.started;
@@ -93,8 +102,13 @@ function startIteration(ctx: StepContext, body: NodeInstance, loop: StandardLoop
   const node = createNode(ctx, { processId: body.processId, elementId: body.elementId, parent: body.id });
   node.loopCounter = index + 1;
   node.locals = { loopCounter: index + 1 };
-  if (loop.kind === 'multiInstance' && loop.elementVariable) node.locals[loop.elementVariable] = state.items?.[index] ?? null;
-  startNode(ctx, node);
+  if (loop.kind === 'multiInstance') {
+    if (loop.elementVariable) node.locals[loop.elementVariable] = state.items?.[index] ?? null;
+    // A plain name as output element is the iteration's own variable, so parallel iterations do not overwrite each other's.
+    const output = loop.outputElement?.replace(/^\s*=/, '').trim();
+    if (output && PLAIN_NAME.test(output)) node.locals[output] = null;
+  }
+  enqueue(ctx, { processId: node.processId, elementId: node.elementId, parent: body.id, nodeId: node.id });
 }
 
 /** An iteration finished: the loop goes on, or the body completes. */
@@ -102,34 +116,31 @@ export function iterationCompleted(ctx: StepContext, node: NodeInstance): void {
   const body = getNode(ctx, node.parent)!;
   const element = nodeElement(ctx, body);
   const loop = element.loop!;
-  removeNode(ctx, node);
   const state = body.loop!;
+  if (loop.kind === 'multiInstance' && !collectOutput(ctx, node, body, loop)) return;
+  removeNode(ctx, node);
   state.completed += 1;
   if (loop.kind === 'standard') {
     nextStandardIteration(ctx, body, loop);
     return;
   }
-  if (loop.behavior === 'None' && loop.noneBehaviorEvent) throwImplicit(ctx, body, element, loop.noneBehaviorEvent);
-  if (loop.behavior === 'One' && loop.oneBehaviorEvent && !state.oneThrown) {
-    state.oneThrown = true;
-    throwImplicit(ctx, body, element, loop.oneBehaviorEvent);
-  }
-  if (!ctx.state.nodes[body.id]) return;
-  const active = childrenOf(ctx, body.id).length;
+  // Iterations leave only by completing (or with the whole body), so this counts those still running without a scan.
+  const active = state.started - state.completed;
+  const vars = () => ({
+    ...visibleVariables(ctx, body.id),
+    nrOfInstances: state.total,
+    nrOfCompletedInstances: state.completed,
+    nrOfActiveInstances: active,
+  });
+  if (!throwBehaviorEvents(ctx, body, element, loop, vars)) return;
   if (loop.completionCondition) {
-    const vars = {
-      ...visibleVariables(ctx, body.id),
-      nrOfInstances: state.total,
-      nrOfCompletedInstances: state.completed,
-      nrOfActiveInstances: active,
-    };
-    const result = evaluateFeel(loop.completionCondition, vars);
+    const result = evaluateFeel(loop.completionCondition, vars());
     if (!result.ok) {
       raiseIncident(ctx, body, `the completion condition of ${element.id} (${loop.completionCondition}) cannot be evaluated: ${result.message}`, 'element');
       return;
     }
     if (result.value === true) {
-      for (const child of childrenOf(ctx, body.id)) cancelNode(ctx, child);
+      cancelChildren(ctx, body.id);
       finish(ctx, body);
       return;
     }
@@ -138,8 +149,59 @@ export function iterationCompleted(ctx: StepContext, node: NodeInstance): void {
   else if (active === 0 && state.started >= state.total!) finish(ctx, body);
 }
 
+/** An iteration with an output element adds what it gave to the output collection; false: an incident holds it. */
+function collectOutput(ctx: StepContext, node: NodeInstance, body: NodeInstance, loop: MultiInstanceLoop): boolean {
+  if (!loop.outputElement || !body.loop?.outputs) return true;
+  const result = evaluateFeel(loop.outputElement, visibleVariables(ctx, node.id));
+  if (!result.ok) {
+    raiseIncident(ctx, node, `the output element of ${body.elementId} (${loop.outputElement}) cannot be evaluated: ${result.message}`, 'element');
+    return false;
+  }
+  body.loop.outputs[(node.loopCounter ?? 1) - 1] = result.value ?? null;
+  return true;
+}
+
+/**
+ * The events a multi-instance activity throws as an iteration completes:
+ * behavior None throws its event every time, One the first time, Complex
+ * each event whose condition holds. Returns false when the body is gone
+ * (its own boundary event interrupted it) or an incident holds it.
+ */
+function throwBehaviorEvents(
+  ctx: StepContext,
+  body: NodeInstance,
+  element: FlowNode,
+  loop: MultiInstanceLoop,
+  vars: () => Record<string, unknown>,
+): boolean {
+  const state = body.loop!;
+  if (loop.behavior === 'None' && loop.noneBehaviorEvent) throwImplicit(ctx, body, element, loop.noneBehaviorEvent);
+  if (loop.behavior === 'One' && loop.oneBehaviorEvent && !state.oneThrown) {
+    state.oneThrown = true;
+    throwImplicit(ctx, body, element, loop.oneBehaviorEvent);
+  }
+  if (loop.behavior === 'Complex') {
+    for (const behavior of loop.complexBehaviors ?? []) {
+      if (!ctx.state.nodes[body.id]) return false;
+      const result = evaluateFeel(behavior.condition, vars());
+      if (!result.ok) {
+        raiseIncident(ctx, body, `the condition of a complex behavior definition of ${element.id} (${behavior.condition}) cannot be evaluated: ${result.message}`, 'element');
+        return false;
+      }
+      if (result.value === true) throwImplicit(ctx, body, element, behavior.event);
+    }
+  }
+  return ctx.state.nodes[body.id] !== undefined;
+}
+
 function finish(ctx: StepContext, body: NodeInstance): void {
-  recordCompensation(ctx, body, nodeElement(ctx, body));
+  const element = nodeElement(ctx, body);
+  const loop = element.loop;
+  if (loop?.kind === 'multiInstance' && loop.outputCollection && body.loop?.outputs) {
+    setVariables(ctx, body.parent, { [loop.outputCollection]: body.loop.outputs });
+  }
+  recordCompensation(ctx, body, element);
+  if (adHocChildCompleted(ctx, body)) return;
   leave(ctx, body);
 }
 

@@ -68,7 +68,19 @@ export interface NodeInstance {
   pending?: string[];
   /** Set while the node is held by an incident. */
   incident?: string;
+  /** Held before it ran; says what a retry resumes. */
+  held?: Held;
+  /** An ad-hoc sub-process whose completion condition held: it starts nothing more and completes once its running activities have. */
+  completing?: boolean;
 }
+
+export type Held =
+  /** A token that had not yet entered its element (the step ran out of budget): a retry lets it arrive again. */
+  | { kind: 'arrival'; flowId?: string }
+  /** A node created but not yet started (a loop iteration, a compensation handler): a retry starts it. */
+  | { kind: 'start' }
+  /** The start event of an event sub-process that could not subscribe: a retry subscribes it again. */
+  | { kind: 'subscribe' };
 
 export interface LoopState {
   kind: 'standard' | 'multiInstance';
@@ -81,6 +93,8 @@ export interface LoopState {
   items?: unknown[];
   /** A behavior="One" event was thrown already. */
   oneThrown?: boolean;
+  /** Multi-instance with an output collection: what each iteration gave, by index. */
+  outputs?: unknown[];
 }
 
 export type Trigger =
@@ -117,6 +131,8 @@ export interface Incident {
   message: string;
   /** What a retry does: run the job again, or evaluate the element again. */
   retry: 'job' | 'element';
+  /** Other nodes held with this one (tokens stopped in the same step); a retry releases them too. */
+  held?: string[];
 }
 
 export type { EventDefinition };

@@ -1,13 +1,15 @@
 import { PipelaneError } from '../errors.js';
-import type { DeploymentModel } from '../model/process-model.js';
-import { completeActivity, runJob, startScope } from './activities.js';
+import type { DeploymentModel, FlowNode, ProcessDefinition } from '../model/process-model.js';
+import { completeActivity, implicitStarts, startScope } from './activities.js';
 import type { Command } from './commands.js';
-import { createContext, createNode, nodeElement, type StepContext } from './context.js';
+import { createContext, createNode, type StepContext } from './context.js';
+import { takesMessage } from './correlate.js';
 import type { EngineEvent, StartOptions } from './events.js';
-import { drain, enqueue, removeNode } from './flow.js';
+import { drain, enqueue } from './flow.js';
 import { raiseIncident } from './incidents.js';
 import { completeInstance } from './instance.js';
-import type { InstanceState, NodeInstance } from './state.js';
+import { retry } from './retry.js';
+import type { InstanceState } from './state.js';
 import { subscribeEventSubProcesses } from './subscriptions.js';
 import { throwError } from './throw.js';
 import { triggerSubscription } from './triggers.js';
@@ -42,14 +44,45 @@ export function startInstance(deployment: DeploymentModel, options: StartOptions
   if (options.startEventId && !start) {
     throw new PipelaneError('BAD_REQUEST', `process "${process.id}" has no element "${options.startEventId}" to start at.`, { elementId: options.startEventId });
   }
-  if (!start) startScope(ctx, null);
-  else {
+  if (!start) {
+    assertStartable(deployment, process);
+    startScope(ctx, null);
+  } else {
     subscribeEventSubProcesses(ctx, null, process.id, process.id);
     if (start.type === 'receiveTask') completeActivity(ctx, createNode(ctx, { processId: process.id, elementId: start.id, parent: null }));
     else enqueue(ctx, { processId: process.id, elementId: start.id, parent: null });
   }
   drain(ctx);
   return { state: ctx.state, commands: compact(ctx.commands) };
+}
+
+/**
+ * Without a start event named, an instance starts at the process's none
+ * start events, or, when it has no start event at all, at every element no
+ * flow leads to. A process that starts only by a trigger cannot start so.
+ */
+function assertStartable(deployment: DeploymentModel, process: ProcessDefinition): void {
+  const root = process.scopes[process.id]!;
+  const starts = root.startEvents.map((id) => process.nodes[id]!);
+  if (starts.some((s) => s.eventDefinitions.length === 0)) return;
+  if (starts.length === 0 && implicitStarts(process.nodes, root.children).length > 0) return;
+  const reason = starts.length === 0
+    ? 'it has no start event and no element to begin with'
+    : `it starts only by ${starts.map(describeStart).join(', ')}, each starting an instance when it occurs; to start one on request, add a none start event`;
+  throw new PipelaneError('BAD_REQUEST', `process "${process.id}" of ${deployment.file} has no none start event to start an instance at: ${reason}.`);
+}
+
+function describeStart(start: FlowNode): string {
+  const what = start.eventDefinitions.map((d) => {
+    switch (d.kind) {
+      case 'message': return `message "${d.message}"`;
+      case 'signal': return `signal "${d.signal}"`;
+      case 'timer': return `timer ${d.expression}`;
+      case 'conditional': return `condition ${d.condition}`;
+      default: return d.kind;
+    }
+  });
+  return `start event "${start.id}" (${what.join(' or ')})`;
 }
 
 /** The engine: one event in, the new state and the commands it implies out. Pure. */
@@ -116,9 +149,8 @@ function apply(ctx: StepContext, event: EngineEvent): void {
     case 'messageReceived': {
       const sub = event.subscriptionId !== undefined
         ? ctx.state.subscriptions[event.subscriptionId]
-        : subs.find((s) => s.trigger.type === 'message' && s.trigger.name === event.name
-            && (event.correlationKey === undefined || s.trigger.correlationKey === undefined || s.trigger.correlationKey === event.correlationKey));
-      if (sub) triggerSubscription(ctx, sub, event.variables);
+        : subs.find((s) => takesMessage(s, event.name, event.correlationKey));
+      if (sub && takesMessage(sub, event.name, event.correlationKey)) triggerSubscription(ctx, sub, event.variables);
       return;
     }
     case 'signal':
@@ -151,21 +183,4 @@ function apply(ctx: StepContext, event: EngineEvent): void {
       completeInstance(ctx, 'cancelled', event.reason ? { message: event.reason } : undefined);
       return;
   }
-}
-
-/** Retrying an incident runs its job again, or lets the token enter its element again. */
-function retry(ctx: StepContext, incidentId: string): void {
-  const incident = ctx.state.incidents[incidentId];
-  if (!incident) throw new PipelaneError('CONFLICT', `instance ${ctx.state.id} has no open incident ${incidentId}.`);
-  const node: NodeInstance | undefined = ctx.state.nodes[incident.nodeId];
-  delete ctx.state.incidents[incidentId];
-  if (!node) return;
-  delete node.incident;
-  if (incident.retry === 'job') {
-    runJob(ctx, node, nodeElement(ctx, node), (node.attempt ?? 1) + 1);
-    return;
-  }
-  const { processId, elementId, parent } = node;
-  removeNode(ctx, node);
-  enqueue(ctx, { processId, elementId, parent });
 }

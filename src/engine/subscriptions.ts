@@ -1,5 +1,5 @@
 import type { EventDefinition, FlowNode } from '../model/process-model.js';
-import { elementOf, getNode, nextId, processOf, type StepContext } from './context.js';
+import { createNode, elementOf, getNode, nextId, processOf, type StepContext } from './context.js';
 import { evaluateFeel } from './expression.js';
 import { raiseIncident } from './incidents.js';
 import type { NodeInstance, Subscription, Trigger } from './state.js';
@@ -16,7 +16,7 @@ function subscribe(
   definition: number,
 ): Subscription | undefined {
   const def = element.eventDefinitions[definition]!;
-  const trigger = triggerFor(ctx, owner, element, def);
+  const trigger = triggerFor(ctx, owner, processId, element, def);
   if (trigger === undefined) return undefined;
   if (trigger === null) return undefined;
   const sub: Subscription = { id: nextId(ctx, 's'), nodeId: owner?.id ?? null, elementId: element.id, processId, definition, trigger };
@@ -26,10 +26,10 @@ function subscribe(
 }
 
 /** undefined: the definition is caught otherwise (errors, links …); null: an incident was raised. */
-function triggerFor(ctx: StepContext, owner: NodeInstance | null, element: FlowNode, def: EventDefinition): Trigger | null | undefined {
+function triggerFor(ctx: StepContext, owner: NodeInstance | null, processId: string, element: FlowNode, def: EventDefinition): Trigger | null | undefined {
   switch (def.kind) {
     case 'message':
-      return { type: 'message', name: def.message, ...(def.correlationKey ? { correlationKey: def.correlationKey } : {}) };
+      return messageTrigger(ctx, owner, processId, element, def.message, def.correlationKey);
     case 'signal':
       return { type: 'signal', name: def.signal };
     case 'conditional':
@@ -38,7 +38,7 @@ function triggerFor(ctx: StepContext, owner: NodeInstance | null, element: FlowN
       const due = timerDueAt(def.timer, def.expression, visibleVariables(ctx, owner?.id ?? null), ctx.now, 0);
       if (!due.ok || due.dueAt === undefined) {
         const reason = due.ok ? 'it never falls due' : due.message;
-        if (owner) raiseIncident(ctx, owner, `the timer of ${element.id} (${def.expression}) is invalid: ${reason}`, 'element');
+        subscriptionIncident(ctx, owner, processId, element, `the timer of ${element.id} (${def.expression}) is invalid: ${reason}`);
         return null;
       }
       return { type: 'timer', timerId: nextId(ctx, `${ctx.state.id}:timer:`), timer: def.timer, expression: def.expression, armedAt: ctx.now, dueAt: due.dueAt, fired: 0 };
@@ -48,20 +48,54 @@ function triggerFor(ctx: StepContext, owner: NodeInstance | null, element: FlowN
   }
 }
 
+/**
+ * A message subscription. With a correlation key, the key's value is taken
+ * from the variables when the subscription opens, and only a message with
+ * that key reaches it. null: the key could not be evaluated (an incident).
+ */
+function messageTrigger(
+  ctx: StepContext,
+  owner: NodeInstance | null,
+  processId: string,
+  element: FlowNode,
+  name: string,
+  keyExpression: string | undefined,
+): Trigger | null {
+  if (keyExpression === undefined) return { type: 'message', name };
+  const result = evaluateFeel(keyExpression, visibleVariables(ctx, owner?.id ?? null));
+  const value = result.ok ? result.value : undefined;
+  if (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) return { type: 'message', name, correlationKey: String(value) };
+  const reason = result.ok ? `it gives ${JSON.stringify(value ?? null)}, not a string or a number` : result.message;
+  subscriptionIncident(ctx, owner, processId, element, `the correlation key of ${element.id} (${keyExpression}) cannot be evaluated: ${reason}`);
+  return null;
+}
+
+/**
+ * What a catch event waits for cannot be set up (its timer, correlation key
+ * or condition cannot be evaluated): an incident on the node that waits. The
+ * start event of an event sub-process has no node while it waits, so one is
+ * made in its scope to hold the incident; a retry subscribes it again.
+ */
+function subscriptionIncident(ctx: StepContext, owner: NodeInstance | null, processId: string, element: FlowNode, message: string): void {
+  if (element.type === 'startEvent') {
+    const held = createNode(ctx, { processId, elementId: element.id, parent: owner?.id ?? null });
+    held.held = { kind: 'subscribe' };
+    raiseIncident(ctx, held, message, 'element');
+    return;
+  }
+  if (owner) raiseIncident(ctx, owner, message, 'element');
+}
+
 /** An intermediate catch event (or receive task) waits for any of its definitions. */
 export function subscribeCatch(ctx: StepContext, node: NodeInstance, element: FlowNode, owner: NodeInstance = node): void {
   element.eventDefinitions.forEach((_, i) => subscribe(ctx, owner, owner.processId, element, i));
 }
 
-export function subscribeMessage(ctx: StepContext, node: NodeInstance, element: FlowNode, message: string): void {
-  const sub: Subscription = {
-    id: nextId(ctx, 's'),
-    nodeId: node.id,
-    elementId: element.id,
-    processId: node.processId,
-    definition: -1,
-    trigger: { type: 'message', name: message },
-  };
+/** A receive task (or one after an event-based gateway, whose node is `owner`) waits for its message. */
+export function subscribeMessage(ctx: StepContext, owner: NodeInstance, element: FlowNode): void {
+  const trigger = messageTrigger(ctx, owner, owner.processId, element, element.message ?? '', element.correlationKey);
+  if (!trigger) return;
+  const sub: Subscription = { id: nextId(ctx, 's'), nodeId: owner.id, elementId: element.id, processId: owner.processId, definition: -1, trigger };
   ctx.state.subscriptions[sub.id] = sub;
 }
 
@@ -79,29 +113,51 @@ export function subscribeBoundaryEvents(ctx: StepContext, host: NodeInstance, el
  */
 export function subscribeEventSubProcesses(ctx: StepContext, scope: NodeInstance | null, processId: string, scopeId: string): boolean {
   const process = processOf(ctx, processId);
+  const starts = (process.scopes[scopeId]?.eventSubProcesses ?? []).flatMap((esp) => process.scopes[esp]?.startEvents ?? []);
+  const conditional = starts.flatMap((id) => armStart(ctx, scope, processId, process.nodes[id]!));
+  return fireConditionsThatHold(ctx, conditional);
+}
+
+/** Arms one event sub-process start event again (the retry of an incident that kept it from subscribing). */
+export function rearmStart(ctx: StepContext, scope: NodeInstance | null, processId: string, start: FlowNode): void {
+  // Its other definitions may have subscribed the first time: they are armed anew with the rest.
+  removeSubscriptionsOf(ctx, scope?.id ?? null, (s) => s.elementId !== start.id);
+  fireConditionsThatHold(ctx, armStart(ctx, scope, processId, start));
+}
+
+/** Subscribes each definition of a start event; returns its conditional subscriptions. */
+function armStart(ctx: StepContext, scope: NodeInstance | null, processId: string, start: FlowNode): Subscription[] {
   const conditional: Subscription[] = [];
-  for (const espId of process.scopes[scopeId]?.eventSubProcesses ?? []) {
-    for (const startId of process.scopes[espId]?.startEvents ?? []) {
-      const start = process.nodes[startId]!;
-      start.eventDefinitions.forEach((_, i) => {
-        const sub = subscribe(ctx, scope, processId, start, i);
-        if (sub?.trigger.type === 'conditional') conditional.push(sub);
-      });
-    }
-  }
+  start.eventDefinitions.forEach((_, i) => {
+    const sub = subscribe(ctx, scope, processId, start, i);
+    if (sub?.trigger.type === 'conditional') conditional.push(sub);
+  });
+  return conditional;
+}
+
+function fireConditionsThatHold(ctx: StepContext, conditional: Subscription[]): boolean {
   let interrupted = false;
   for (const sub of conditional) {
     if (!ctx.state.subscriptions[sub.id] || !conditionHolds(ctx, sub)) continue;
-    interrupted ||= process.nodes[sub.elementId]!.isInterrupting;
+    interrupted ||= elementOf(ctx, sub.processId, sub.elementId).isInterrupting;
     triggerSubscription(ctx, sub, undefined);
   }
   return interrupted;
 }
 
+/** Whether a conditional subscription's condition holds now; one that cannot be evaluated raises an incident and is dropped. */
 function conditionHolds(ctx: StepContext, sub: Subscription): boolean {
   if (sub.trigger.type !== 'conditional') return false;
   const result = evaluateFeel(sub.trigger.condition, visibleVariables(ctx, sub.nodeId));
-  sub.trigger.last = result.ok && result.value === true;
+  if (!result.ok) {
+    const owner = getNode(ctx, sub.nodeId) ?? null;
+    if (sub.nodeId === null || owner) {
+      subscriptionIncident(ctx, owner, sub.processId, elementOf(ctx, sub.processId, sub.elementId), `the condition of ${sub.elementId} (${sub.trigger.condition}) cannot be evaluated: ${result.message}`);
+    }
+    removeSubscription(ctx, sub);
+    return false;
+  }
+  sub.trigger.last = result.value === true;
   return sub.trigger.last;
 }
 
@@ -155,19 +211,11 @@ export function evaluateConditions(ctx: StepContext): boolean {
   for (const sub of Object.values(ctx.state.subscriptions)) {
     const t = sub.trigger;
     if (t.type !== 'conditional' || !ctx.state.subscriptions[sub.id]) continue;
-    const result = evaluateFeel(t.condition, visibleVariables(ctx, sub.nodeId));
-    const holds = result.ok && result.value === true;
-    if (!result.ok) {
-      const owner = getNode(ctx, sub.nodeId);
-      if (owner) raiseIncident(ctx, owner, `the condition of ${sub.elementId} (${t.condition}) cannot be evaluated: ${result.message}`, 'element');
-      removeSubscription(ctx, sub);
-      continue;
-    }
-    if (holds && !t.last) {
-      t.last = true;
+    const heldBefore = t.last;
+    if (conditionHolds(ctx, sub) && !heldBefore) {
       triggerSubscription(ctx, sub, undefined);
       fired = true;
-    } else if (!holds) t.last = false;
+    }
   }
   return fired;
 }

@@ -1,7 +1,7 @@
 import { isScopeType, type EventDefinition, type FlowNode } from '../model/process-model.js';
-import { childrenOf, createNode, getNode, nodeElement, processOf, scopeOfNode, type StepContext } from './context.js';
+import { createNode, getNode, nodeElement, processOf, scopeOfNode, type StepContext } from './context.js';
 import { startEventSubProcess } from './event-subprocess.js';
-import { cancelNode, leave, scopeMaybeDone } from './flow.js';
+import { cancelChildren, cancelNode, leave, scopeMaybeDone } from './flow.js';
 import { completeInstance } from './instance.js';
 import { isIteration } from './loops.js';
 import type { NodeInstance } from './state.js';
@@ -94,7 +94,7 @@ export function terminate(ctx: StepContext, end: NodeInstance): void {
     completeInstance(ctx, 'completed');
     return;
   }
-  for (const child of childrenOf(ctx, end.parent)) cancelNode(ctx, child);
+  cancelChildren(ctx, end.parent);
   scopeMaybeDone(ctx, end.parent);
 }
 

@@ -29,6 +29,7 @@ export type TimerKind = 'timeDuration' | 'timeDate' | 'timeCycle';
 
 export type EventDefinition =
   | { kind: 'timer'; timer: TimerKind; expression: string }
+  /** `correlationKey`: a FEEL expression, evaluated when the subscription opens. */
   | { kind: 'message'; message: string; correlationKey?: string }
   | { kind: 'signal'; signal: string }
   /** `code` undefined: catches every error (or throws one without a code). */
@@ -56,10 +57,21 @@ export interface MultiInstanceLoop {
   /** Expression giving the collection to iterate over. */
   collection?: string;
   elementVariable?: string;
+  /** The variable that receives the list of what each iteration gave (`outputElement`, in iteration order). */
+  outputCollection?: string;
+  /** Expression evaluated in an iteration as it completes; a plain name is a variable local to each iteration. */
+  outputElement?: string;
   completionCondition?: string;
   behavior: 'None' | 'One' | 'All' | 'Complex';
   oneBehaviorEvent?: EventDefinition;
   noneBehaviorEvent?: EventDefinition;
+  complexBehaviors?: ComplexBehavior[];
+}
+
+/** behavior="Complex": the event is thrown whenever the condition holds as an iteration completes. */
+export interface ComplexBehavior {
+  condition: string;
+  event: EventDefinition;
 }
 
 export type LoopCharacteristics = StandardLoop | MultiInstanceLoop;
@@ -109,6 +121,8 @@ export interface FlowNode {
   triggeredByEvent: boolean;
   adHoc?: { sequential: boolean; completionCondition?: string; cancelRemainingInstances: boolean };
   message?: string;
+  /** Receive tasks: the FEEL expression of the correlation key their message subscribes with. */
+  correlationKey?: string;
   inputs: Mapping[];
   outputs: Mapping[];
   /** Extension attributes (`camunda:assignee`, `zeebe:…`), by qualified name. */

@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../diagnostic.js';
+import { internalError, type Diagnostic } from '../diagnostic.js';
 import type { ParsedBpmn } from '../parse.js';
 import { checkActivities } from './activities.js';
 import { checkArtifacts } from './artifacts.js';
@@ -52,6 +52,13 @@ const MODULES: readonly ((ctx: RuleContext) => void)[] = [
 export function validateModel(parsed: ParsedBpmn, parseDiagnostics: readonly Diagnostic[]): Diagnostic[] {
   const diagnostics = reinterpretParseDiagnostics(parsed, parseDiagnostics);
   const ctx = createContext(parsed, diagnostics);
-  for (const check of MODULES) check(ctx);
+  for (const check of MODULES) {
+    // One rule module that fails on an unusual file must not hide the findings of the others.
+    try {
+      check(ctx);
+    } catch (err) {
+      diagnostics.push(internalError(parsed.file, `validated by ${check.name}`, err));
+    }
+  }
   return diagnostics;
 }

@@ -1,7 +1,7 @@
 import type { ModdleElement } from 'bpmn-moddle';
 import type { RuleContext } from './context.js';
 import { eventDefinitionsOf } from './event-definitions.js';
-import { containerOf, isA, kindOf, many, one, text } from './walk.js';
+import { containerOf, isA, kindOf, many, nameOf, one, text } from './walk.js';
 
 /** Boundary and intermediate events: how they sit in the flow, and how link events pair up. */
 export function checkIntermediateEvents(ctx: RuleContext): void {
@@ -53,12 +53,30 @@ function checkBoundaryEvent(ctx: RuleContext, event: ModdleElement): void {
   if (compensation) checkCompensationHandler(ctx, event);
 }
 
-/** EXT144: the activity associated with a compensation boundary event is marked for compensation. */
+/**
+ * EXT144: the activity associated with a compensation boundary event is marked for compensation.
+ * The association of a compensation boundary event names its handler, so one to anything else
+ * leaves the activity uncompensated; a text annotation is only a comment, unless it is all there is.
+ */
 function checkCompensationHandler(ctx: RuleContext, event: ModdleElement): void {
-  for (const association of ctx.all('bpmn:Association')) {
-    if (one(association, 'sourceRef') !== event) continue;
+  const associations = ctx.all('bpmn:Association').filter((a) => one(a, 'sourceRef') === event);
+  const hasHandler = associations.some((a) => isA(one(a, 'targetRef'), 'bpmn:Activity'));
+  for (const association of associations) {
     const handler = one(association, 'targetRef');
-    if (!isA(handler, 'bpmn:Activity') || handler === undefined || handler['isForCompensation'] === true) continue;
+    if (handler === undefined) continue;
+    if (!isA(handler, 'bpmn:Activity')) {
+      if (hasHandler && isA(handler, 'bpmn:TextAnnotation')) continue;
+      ctx.report({
+        rule: 'pipelane/compensation-handler',
+        element: association,
+        message: `the association connects compensation boundary event "${event.id ?? ''}" to ${nameOf(handler)}, which cannot compensate its activity; the association of a compensation boundary event names the activity that does.`,
+        fix: isA(handler, 'bpmn:TextAnnotation')
+          ? 'Add an association from the event to the activity that compensates its host, marked isForCompensation="true"; the annotation may stay beside it.'
+          : 'Point the association at an activity marked isForCompensation="true" (the compensation handler).',
+      });
+      continue;
+    }
+    if (handler['isForCompensation'] === true) continue;
     ctx.report({
       rule: 'EXT144',
       element: handler,

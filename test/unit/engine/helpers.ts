@@ -7,7 +7,7 @@ import { startInstance, step, type Command, type EngineEvent, type InstanceState
 export async function model(body: string, extraRoot = ''): Promise<DeploymentModel> {
   const xml = `<?xml version="1.0" encoding="UTF-8"?>
 <definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-  xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="defs" targetNamespace="test">
+  xmlns:camunda="http://camunda.org/schema/1.0/bpmn" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="defs" targetNamespace="test">
   ${extraRoot}
   <process id="P" isExecutable="true">${body}</process>
 </definitions>`;

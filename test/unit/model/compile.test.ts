@@ -59,4 +59,44 @@ describe('compiling a model', () => {
     expect(model.processes['P']!.nodes['s']).toBeDefined();
     expect(diagnostics).toContainEqual(expect.objectContaining({ severity: 'warning', rule: 'pipelane/unknown-element' }));
   });
+
+  it('links a compensation boundary event only to an activity marked for compensation, never to an annotation beside it', async () => {
+    const { model } = await compile(`<task id="a"/><boundaryEvent id="cb" attachedToRef="a"><compensateEventDefinition/></boundaryEvent>
+      <textAnnotation id="note"><text>refund</text></textAnnotation><task id="undo" isForCompensation="true"/>
+      <association id="toNote" sourceRef="cb" targetRef="note"/><association id="toUndo" sourceRef="cb" targetRef="undo"/>
+      <task id="b"/><boundaryEvent id="cb2" attachedToRef="b"><compensateEventDefinition/></boundaryEvent>
+      <association id="onlyNote" sourceRef="cb2" targetRef="note"/>`);
+    expect(model.processes['P']!.nodes['a']!.compensationHandler).toBe('undo');
+    expect(model.processes['P']!.nodes['b']!.compensationHandler).toBeUndefined();
+  });
+
+  it("compiles BPMN's own loopDataInputRef / inputDataItem and loopDataOutputRef / outputDataItem into the collections and item variables", async () => {
+    const { model } = await compile(`<dataObject id="orders"/><dataObjectReference id="ordersRef" dataObjectRef="orders"/><property id="results"/>
+      <task id="byReference"><multiInstanceLoopCharacteristics><loopDataInputRef>ordersRef</loopDataInputRef>
+        <inputDataItem id="order"/><loopDataOutputRef>results</loopDataOutputRef><outputDataItem id="out" name="result"/></multiInstanceLoopCharacteristics></task>
+      <task id="byInput"><ioSpecification><dataInput id="in_orders"/><inputSet><dataInputRefs>in_orders</dataInputRefs></inputSet><outputSet/></ioSpecification>
+        <dataInputAssociation><sourceRef>ordersRef</sourceRef><targetRef>in_orders</targetRef></dataInputAssociation>
+        <multiInstanceLoopCharacteristics><loopDataInputRef>in_orders</loopDataInputRef><inputDataItem id="item_id" name="item"/></multiInstanceLoopCharacteristics></task>`);
+    const nodes = model.processes['P']!.nodes;
+    expect(nodes['byReference']!.loop).toMatchObject({ collection: 'orders', elementVariable: 'order', outputCollection: 'results', outputElement: 'result' });
+    expect(nodes['byInput']!.loop).toMatchObject({ collection: 'orders', elementVariable: 'item' });
+  });
+
+  it("reads Zeebe's output collection, behavior=\"Complex\" definitions and message correlation keys", async () => {
+    const { model } = await compile(`
+      <serviceTask id="m"><multiInstanceLoopCharacteristics behavior="Complex">
+        <extensionElements><zeebe:loopCharacteristics inputCollection="= items" outputCollection="scores" outputElement="= score"/></extensionElements>
+        <complexBehaviorDefinition id="cb"><condition>nrOfCompletedInstances = 1</condition><event id="ev"><signalEventDefinition signalRef="sig"/></event></complexBehaviorDefinition>
+      </multiInstanceLoopCharacteristics></serviceTask>
+      <receiveTask id="r" messageRef="msg"/>
+      <intermediateCatchEvent id="c"><messageEventDefinition messageRef="msg"/></intermediateCatchEvent>`,
+    `<signal id="sig" name="first"/><message id="msg" name="paid"><extensionElements><zeebe:subscription correlationKey="= orderId"/></extensionElements></message>`);
+    const nodes = model.processes['P']!.nodes;
+    expect(nodes['m']!.loop).toMatchObject({
+      outputCollection: 'scores', outputElement: '= score', behavior: 'Complex',
+      complexBehaviors: [{ condition: 'nrOfCompletedInstances = 1', event: { kind: 'signal', signal: 'first' } }],
+    });
+    expect(nodes['r']).toMatchObject({ message: 'paid', correlationKey: '= orderId' });
+    expect(nodes['c']!.eventDefinitions).toEqual([{ kind: 'message', message: 'paid', correlationKey: '= orderId' }]);
+  });
 });
