@@ -31,13 +31,14 @@ export function instantiatingElements(
 }
 
 /**
- * Whether a waiting subscription takes a message: the same name and the same
- * correlation key. A message with a key reaches only a subscription opened
- * with that key, and a subscription with a key takes only a message with it.
+ * Whether a waiting subscription takes a message: the same name, and for a
+ * subscription opened with a correlation key, a message with that key. A
+ * subscription without one (the model asks for none, as Camunda 7 models
+ * do) takes the message by its name, whatever key the sender gave.
  */
 export function takesMessage(subscription: Subscription, name: string, correlationKey: string | undefined): boolean {
   const t = subscription.trigger;
-  return t.type === 'message' && t.name === name && t.correlationKey === correlationKey;
+  return t.type === 'message' && t.name === name && (t.correlationKey === undefined || t.correlationKey === correlationKey);
 }
 
 export interface ConditionalStart {

@@ -1,11 +1,15 @@
 import { PipelaneError } from '../errors.js';
-import { correlateMessage } from '../runtime/router.js';
+import { correlateMessage, evaluateConditions } from '../runtime/router.js';
 import type { Api } from './context.js';
 import { isObject, readJson, variablesOf } from './request.js';
 import { json } from './respond.js';
 import type { Route } from './router.js';
 
-/** `POST /api/v1/messages`: to the instance that waits for it, else a process that starts with it. */
+/**
+ * `POST /api/v1/messages`: to the instance that waits for it, else a process
+ * that starts with it. `POST /api/v1/conditions`: starts the processes whose
+ * conditional start events the variables satisfy.
+ */
 export function messageRoutes(api: Api): Route[] {
   const { runtime } = api;
   return [
@@ -28,6 +32,17 @@ export function messageRoutes(api: Api): Route[] {
           throw new PipelaneError('MESSAGE_NOT_CORRELATED', `no running instance waits for message "${name}"${keyText}, and no deployed process starts with it.`);
         }
         return json(result.kind === 'started' ? 201 : 200, { result: result.kind, instanceId: result.instanceId });
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/api/v1/conditions',
+      handler: async ({ req, actor }) => {
+        const body = await readJson(req);
+        const processId = isObject(body) ? body['processId'] : undefined;
+        if (processId !== undefined && typeof processId !== 'string') throw new PipelaneError('BAD_REQUEST', '"processId" must be a process id, or left out for every process.');
+        const outcome = evaluateConditions(runtime, variablesOf(body), actor, processId);
+        return json(200, outcome);
       },
     },
   ];

@@ -15,6 +15,7 @@ export interface InstanceSummary {
   createdAt: string;
   updatedAt: string;
   openIncidents: number;
+  variables: Record<string, unknown>;
 }
 
 export interface IncidentView {
@@ -45,7 +46,6 @@ export interface HistoryView {
 }
 
 export interface InstanceView extends Omit<InstanceSummary, 'openIncidents'> {
-  variables: Record<string, unknown>;
   incidents: IncidentView[];
   jobs: JobView[];
   endedAt?: string;
@@ -97,6 +97,7 @@ export function instanceSummary(instance: InstanceRecord): InstanceSummary {
     createdAt: iso(instance.createdAt),
     updatedAt: iso(instance.updatedAt),
     openIncidents: Object.keys(instance.state.incidents).length,
+    variables: instance.state.variables,
   };
 }
 

@@ -1,4 +1,4 @@
-import { instantiatingElements, type InstanceState, type Subscription } from '../engine/index.js';
+import { evaluateConditionalStarts, instantiatingElements, takesMessage, type ConditionalStartEvaluation, type InstanceState, type Subscription } from '../engine/index.js';
 import type { Command } from '../engine/commands.js';
 import type { OutboxEntry } from '../ports/store.js';
 import type { Runtime } from './runtime.js';
@@ -47,8 +47,8 @@ export type Correlation = { kind: 'delivered' | 'started'; instanceId: string };
 
 /**
  * Delivers a message to one running instance that waits for it (a
- * subscription of that name whose correlation key, when both sides have one,
- * is the same), else starts an instance of an active process that starts
+ * subscription of that name, and of that correlation key when it was opened
+ * with one), else starts an instance of an active process that starts
  * with it. Returns undefined when nothing took it; then `alsoInTransaction`
  * has not run. Used by the outbox (messages the models publish) and by the
  * REST API (messages from outside).
@@ -76,13 +76,36 @@ export function correlateMessage(
   return { kind: 'started', instanceId };
 }
 
-/** The subscription the engine would trigger for the message (the same rule as its messageReceived step). */
+/** The subscription the engine would trigger for the message (its own rule, takesMessage). */
 function waitingSubscription(state: InstanceState | undefined, message: Message): Subscription | undefined {
   if (!state || state.status !== 'running') return undefined;
-  return Object.values(state.subscriptions).find(
-    (s) => s.trigger.type === 'message' && s.trigger.name === message.name
-      && (message.correlationKey === undefined || s.trigger.correlationKey === undefined || s.trigger.correlationKey === message.correlationKey),
-  );
+  return Object.values(state.subscriptions).find((s) => takesMessage(s, message.name, message.correlationKey));
+}
+
+export interface ConditionsOutcome {
+  started: { processId: string; elementId: string; instanceId: string }[];
+  failed: ConditionalStartEvaluation['failed'];
+}
+
+/**
+ * Camunda 7's "evaluate conditions": starts an instance, with the variables,
+ * at every conditional start event of an active process (or of `processId`)
+ * whose condition the variables satisfy. A condition that cannot be
+ * evaluated is reported, not started on.
+ */
+export function evaluateConditions(runtime: Runtime, variables: Record<string, unknown>, actor: string, processId?: string): ConditionsOutcome {
+  const outcome: ConditionsOutcome = { started: [], failed: [] };
+  for (const deployment of runtime.store.listDeployments({ activeOnly: true })) {
+    const evaluation = evaluateConditionalStarts(deployment.model, variables, processId);
+    outcome.failed.push(...evaluation.failed);
+    for (const start of evaluation.satisfied) {
+      // A process whose newer version lives in another deployment starts there, not here.
+      if (runtime.store.activeDeploymentOf(start.processId)?.id !== deployment.id) continue;
+      const instanceId = runtime.start({ processId: start.processId, deploymentId: deployment.id, startEventId: start.elementId, variables, actor });
+      outcome.started.push({ ...start, instanceId });
+    }
+  }
+  return outcome;
 }
 
 function startsFor(runtime: Runtime, kind: 'message' | 'signal', name: string): { processId: string; elementId: string }[] {

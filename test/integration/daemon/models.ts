@@ -20,6 +20,13 @@ export const prepareThenReview = bpmnXml('prepare', [
   end,
 ], [['start', 'build'], ['build', 'review'], ['review', 'end']]);
 
+/** Started by the conditions API when the variables hold a big amount; a person then looks at it. */
+export const bigOrder = bpmnXml('big-order', [
+  { id: 'big', tag: 'startEvent', body: '<conditionalEventDefinition><condition xsi:type="tFormalExpression">amount &gt; 100</condition></conditionalEventDefinition>' },
+  { id: 'look', tag: 'userTask', attrs: { name: 'Look at the big order' } },
+  end,
+], [['big', 'look'], ['look', 'end']]);
+
 /** A person decides; nothing else. */
 export const decide = bpmnXml('decide', [start, { id: 'decision', tag: 'userTask', attrs: { name: 'Decide' } }, end], [['start', 'decision'], ['decision', 'end']]);
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerAvailable } from '../docker-available.js';
 import { Daemon, TOKEN, Workspace, historyOf } from './daemon.js';
-import { decide, prepareThenReview, reviewThenReport, startedByOrder, waitForPayment } from './models.js';
+import { bigOrder, decide, prepareThenReview, reviewThenReport, startedByOrder, waitForPayment } from './models.js';
 
 const docker = await dockerAvailable();
 
@@ -13,6 +13,7 @@ describe('the REST API, end to end against the daemon process', { timeout: 120_0
       .write('review.bpmn', reviewThenReport)
       .write('decide.bpmn', decide)
       .write('prepare.bpmn', prepareThenReview)
+      .write('big-order.bpmn', bigOrder)
       .write('payment.bpmn', waitForPayment)
       .write('order.bpmn', startedByOrder)
       .write('broken.bpmn', '<definitions><process id="broken"');
@@ -30,7 +31,7 @@ describe('the REST API, end to end against the daemon process', { timeout: 120_0
 
     const list = await daemon.get('/api/v1/instances?process=review&state=running');
     expect(list.items.map((i: any) => i.id)).toContain(id);
-    expect(list.items.find((i: any) => i.id === id)).toMatchObject({ process: 'review', state: 'running', openIncidents: 0 });
+    expect(list.items.find((i: any) => i.id === id)).toMatchObject({ process: 'review', state: 'running', openIncidents: 0, variables: { region: 'eu' } });
 
     const tasks = await daemon.get(`/api/v1/tasks?state=open&instance=${id}`);
     expect(tasks.items).toHaveLength(1);
@@ -100,6 +101,17 @@ describe('the REST API, end to end against the daemon process', { timeout: 120_0
     expect((await daemon.get(`/api/v1/tasks?state=open&instance=${id}`)).items).toHaveLength(1);
   });
 
+  it('starts the processes whose conditional start events the variables satisfy', async () => {
+    const small = await daemon.request('POST', '/api/v1/conditions', { variables: { amount: 5 } });
+    expect(small).toMatchObject({ status: 200, body: { started: [], failed: [] } });
+    const big = await daemon.request('POST', '/api/v1/conditions', { variables: { amount: 150 } });
+    expect(big.body.started).toEqual([{ processId: 'big-order', elementId: 'big', instanceId: expect.any(String) }]);
+    const instance = await daemon.get(`/api/v1/instances/${big.body.started[0].instanceId}`);
+    expect(instance).toMatchObject({ process: 'big-order', state: 'running', variables: { amount: 150 } });
+    expect((await daemon.request('POST', '/api/v1/conditions', { variables: { amount: 150 }, processId: 'decide' })).body.started).toEqual([]);
+    expect((await daemon.request('POST', '/api/v1/conditions', { processId: 7 })).status).toBe(400);
+  });
+
   it('answers bad requests with a 4xx and a JSON code and message', async () => {
     const badJson = await daemon.request('POST', '/api/v1/processes/decide/instances', undefined, { raw: '{"variables": ' });
     expect(badJson.status).toBe(400);
@@ -115,7 +127,7 @@ describe('the REST API, end to end against the daemon process', { timeout: 120_0
 
     // The invalid file was not deployed; the valid ones were.
     const deployments = await daemon.get('/api/v1/deployments');
-    expect(deployments.items.map((d: any) => d.file).sort()).toEqual(['decide.bpmn', 'order.bpmn', 'payment.bpmn', 'prepare.bpmn', 'review.bpmn']);
+    expect(deployments.items.map((d: any) => d.file).sort()).toEqual(['big-order.bpmn', 'decide.bpmn', 'order.bpmn', 'payment.bpmn', 'prepare.bpmn', 'review.bpmn']);
     expect((await daemon.request('POST', '/api/v1/processes/broken/instances', {})).status).toBe(404);
 
     expect((await daemon.request('GET', '/api/v1/nothing-here')).body.code).toBe('ROUTE_NOT_FOUND');

@@ -20,12 +20,12 @@ describe('message correlation keys', () => {
     expect(d.state.variables['amount']).toBe(5);
   });
 
-  it('does not give a keyed message to a subscription without a key, even when named by id', async () => {
+  it('gives a message to a subscription without a key by its name, whatever key the sender gave', async () => {
     const d = new Driver(await model(catchPaid, '<message id="m" name="paid"/>')).start();
     const [sub] = Object.values(d.state.subscriptions);
-    d.send({ type: 'messageReceived', at: 1, name: 'paid', correlationKey: 'o-7', subscriptionId: sub!.id });
+    d.send({ type: 'messageReceived', at: 1, name: 'unpaid', subscriptionId: sub!.id });
     expect(d.of('runJob')).toEqual([]);
-    d.send({ type: 'messageReceived', at: 2, name: 'paid', subscriptionId: sub!.id });
+    d.send({ type: 'messageReceived', at: 2, name: 'paid', correlationKey: 'o-7', subscriptionId: sub!.id });
     expect(d.of('runJob').map((j) => j.elementId)).toEqual(['a']);
   });
 
