@@ -45,8 +45,12 @@ export interface NotifierDeps {
 
 const RETRY_DELAYS_MS = [30_000, 120_000, 600_000];
 
+/** Open tasks read per step of recovery. */
+const RECOVER_PAGE = 500;
+
 export class Notifier {
   private readonly busy = new Set<string>();
+  private stopped = false;
   private readonly pending = new Set<Promise<unknown>>();
   private readonly retries = new Set<NodeJS.Timeout>();
 
@@ -81,15 +85,25 @@ export class Notifier {
   }
 
   stop(): void {
+    this.stopped = true;
     for (const t of this.retries) clearTimeout(t);
     this.retries.clear();
   }
 
   /** Open tasks never assigned (the daemon stopped first) are assigned now; people whose mail never went out get one. */
   async recover(): Promise<void> {
-    for (const task of this.store.listUserTasks({ state: 'open' })) {
-      if (!this.deps.approvals.getAssignment(task.id)) await this.taskOpened(task.id);
-      else await this.reachMissing(task);
+    // Page by page, oldest first: 100,000 parked tasks are neither held at once nor walked in one turn.
+    let after: UserTaskRecord | undefined;
+    for (;;) {
+      const page = this.store.listUserTasks({ state: 'open', limit: RECOVER_PAGE, ...(after ? { after } : {}) });
+      for (const task of page) {
+        if (this.stopped) return;
+        if (!this.deps.approvals.getAssignment(task.id)) await this.taskOpened(task.id);
+        else await this.reachMissing(task);
+      }
+      if (page.length < RECOVER_PAGE) return;
+      after = page[page.length - 1];
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
 
@@ -181,7 +195,8 @@ export class Notifier {
     const sent = new Set(this.deps.approvals.listLinks(task.id).filter((l) => l.sentAt !== undefined).map((l) => l.person));
     const missing = candidatesOf(assignment, directory).filter((p) => p.email && !sent.has(p.key));
     const settings = settingsOf(this.store, task);
-    if (missing.length > 0 && settings.channels.includes('email')) await this.mail(task, directory, missing, 'request');
+    // Without a mail server the task said so when it opened; a restart does not say it again.
+    if (missing.length > 0 && settings.channels.includes('email') && this.deps.mailer) await this.mail(task, directory, missing, 'request');
     if (settings.channels.includes('github')) await this.github(task, directory, 'request');
   }
 
@@ -193,6 +208,7 @@ export class Notifier {
 
   private async mail(task: UserTaskRecord, directory: PeopleDirectory, people: Person[], kind: TaskMailKind, attempt = 0): Promise<void> {
     const { mailer } = this.deps;
+    if (people.length === 0) return;
     if (!mailer) return this.note(task.instanceId, 'email', `${labelOf(task)} was not mailed: no SMTP server is configured (PIPELANE_SMTP_URL).`);
     let report: MailReport;
     try {

@@ -46,6 +46,8 @@ export class Approvals {
   private readonly mailer: Mailer | undefined;
   private poller: NodeJS.Timeout | undefined;
   private detach: (() => void) | undefined;
+  /** Resolves when start() has caught up on the tasks that were open before it. */
+  recovered: Promise<void> = Promise.resolve();
   private polling = false;
   /** The daemon's own address, until listeningOn() tells the real one (port 0 picks a free port). */
   private address: string;
@@ -90,9 +92,16 @@ export class Approvals {
   }
 
   /** Listens to the runtime, finishes what a restart cut short, and polls GitHub as configured. */
+  /**
+   * Listens for tasks from now on, and catches up on the open ones (assigns
+   * those never assigned, reaches people never reached). The daemon is ready
+   * without waiting for that: `recovered` says when it is done.
+   */
   async start(): Promise<void> {
     this.detach = this.notifier.attach();
-    await this.notifier.recover();
+    this.recovered = this.notifier.recover().catch((error: unknown) => {
+      this.options.log?.('error', `catching up on open tasks failed: ${toError(error).message}`);
+    });
     const every = this.options.config.github.pollIntervalMs;
     if (this.github && every > 0) {
       this.poller = setInterval(() => void this.pollOnce(), every);

@@ -126,6 +126,7 @@ export async function serveCommand(options: ServeOptions, io: { out: (text: stri
   // Links in mails point at the address the daemon really got (--port 0 picks one).
   approvals.listeningOn(address);
   await approvals.start();
+  void approvals.recovered.then(() => logger.debug('caught up on the open tasks'));
   logger.info({ address, dataDir: config.dataDir, ...(modelsDir ? { models: modelsDir } : { repo: gitops?.gitops.source.description }), auth: config.tokens.length > 0 }, 'ready');
   io.out(`listening on ${address}`);
 

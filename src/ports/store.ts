@@ -94,6 +94,13 @@ export interface TimerRecord {
 
 export type UserTaskState = 'open' | 'completed' | 'cancelled';
 
+export interface UserTaskFilter {
+  state?: UserTaskState;
+  instanceId?: string;
+  limit?: number;
+  after?: Pick<UserTaskRecord, 'id' | 'createdAt'>;
+}
+
 export interface UserTaskRecord {
   id: string;
   instanceId: string;
@@ -155,7 +162,8 @@ export interface Store {
 
   putUserTask(task: UserTaskRecord): void;
   getUserTask(id: string): UserTaskRecord | undefined;
-  listUserTasks(filter: { state?: UserTaskState; instanceId?: string; limit?: number }): UserTaskRecord[];
+  /** Oldest first; `after` pages on: the tasks that come after that one. */
+  listUserTasks(filter: UserTaskFilter): UserTaskRecord[];
 
   /** Records a key once; returns false when it was recorded before (a replayed delivery). */
   claimOnce(scope: string, key: string, at: number): boolean;

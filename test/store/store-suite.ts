@@ -373,6 +373,22 @@ export function storeSuite(name: string, open: () => Store): void {
         expect(ids({ state: 'open', instanceId: 'i-2' })).toEqual(['t-3']);
         expect(ids({ limit: 2 })).toEqual(['t-1', 't-2']);
       });
+
+      it('pages open tasks after a given one, ties on the time broken by id', () => {
+        for (const [id, at] of [['b', 1], ['a', 1], ['c', 2], ['d', 3], ['e', 3]] as const) {
+          store.putUserTask(userTask(id, 'i-1', { createdAt: at }));
+        }
+        store.putUserTask(userTask('x', 'i-1', { createdAt: 2, state: 'completed' }));
+        const seen: string[] = [];
+        let after: { id: string; createdAt: number } | undefined;
+        for (;;) {
+          const page = store.listUserTasks({ state: 'open', limit: 2, ...(after ? { after } : {}) });
+          seen.push(...page.map((t) => t.id));
+          if (page.length < 2) break;
+          after = page[page.length - 1]!;
+        }
+        expect(seen).toEqual(['a', 'b', 'c', 'd', 'e']);
+      });
     });
 
     describe('claimOnce', () => {

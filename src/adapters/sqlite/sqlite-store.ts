@@ -18,6 +18,7 @@ import type {
   Page,
   Store,
   TimerRecord,
+  UserTaskFilter,
   UserTaskRecord,
   UserTaskState,
 } from '../../ports/store.js';
@@ -209,7 +210,7 @@ export class SqliteStore implements Store {
     return this.run(`getUserTask(${id})`, () => this.userTasks.get(id));
   }
 
-  listUserTasks(filter: { state?: UserTaskState; instanceId?: string; limit?: number }): UserTaskRecord[] {
+  listUserTasks(filter: UserTaskFilter): UserTaskRecord[] {
     return this.run('listUserTasks', () => this.userTasks.list(filter));
   }
 

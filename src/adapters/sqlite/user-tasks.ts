@@ -1,5 +1,5 @@
 /** User tasks: what a person is asked to do, with its assignment and form. */
-import type { UserTaskRecord, UserTaskState } from '../../ports/store.js';
+import type { UserTaskFilter, UserTaskRecord, UserTaskState } from '../../ports/store.js';
 import { type Connection, fromJson, orNull } from './connection.js';
 
 interface UserTaskRow {
@@ -19,6 +19,8 @@ interface UserTaskRow {
 interface ListParameters {
   state: UserTaskState | null;
   instance_id: string | null;
+  after_created_at: number | null;
+  after_id: string | null;
   limit: number;
 }
 
@@ -66,21 +68,32 @@ export class UserTaskTable {
   }
 
   /** Oldest first, as an inbox is worked through. */
-  list(filter: { state?: UserTaskState; instanceId?: string; limit?: number }): UserTaskRecord[] {
+  list(filter: UserTaskFilter): UserTaskRecord[] {
     const byState = filter.state !== undefined;
     const byInstance = filter.instanceId !== undefined;
-    const key = `${byState}/${byInstance}`;
+    const byAfter = filter.after !== undefined;
+    const key = `${byState}/${byInstance}/${byAfter}`;
     let statement = this.lists.get(key);
     if (!statement) {
-      statement = this.prepareList(byState, byInstance);
+      statement = this.prepareList(byState, byInstance, byAfter);
       this.lists.set(key, statement);
     }
-    const rows = statement.all({ state: filter.state ?? null, instance_id: filter.instanceId ?? null, limit: filter.limit ?? -1 });
+    const rows = statement.all({
+      state: filter.state ?? null,
+      instance_id: filter.instanceId ?? null,
+      after_created_at: filter.after?.createdAt ?? null,
+      after_id: filter.after?.id ?? null,
+      limit: filter.limit ?? -1,
+    });
     return rows.map(fromRow);
   }
 
-  private prepareList(byState: boolean, byInstance: boolean) {
-    const where = [byState ? 'state = @state' : '', byInstance ? 'instance_id = @instance_id' : ''].filter(Boolean);
+  private prepareList(byState: boolean, byInstance: boolean, byAfter: boolean) {
+    const where = [
+      byState ? 'state = @state' : '',
+      byInstance ? 'instance_id = @instance_id' : '',
+      byAfter ? '(created_at, id) > (@after_created_at, @after_id)' : '',
+    ].filter(Boolean);
     return this.db.prepare<ListParameters, UserTaskRow>(
       `SELECT ${COLUMNS} FROM user_tasks ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY created_at, id LIMIT @limit`,

@@ -74,12 +74,14 @@ export interface WorldOptions {
   env?: Record<string, string>;
   runner?: ContainerRunner;
   approvals?: Partial<Pick<ApprovalsOptions, 'mailer' | 'githubClient' | 'retryDelaysMs'>>;
+  /** The folder of an earlier World, closed with keep: this one starts again on its files, as after a restart. */
+  root?: string;
 }
 
 export class World {
-  readonly root = mkdtempSync(join(tmpdir(), 'pipelane-approvals-'));
-  readonly repoDir = join(this.root, 'repo');
-  readonly dataDir = join(this.root, 'data');
+  readonly root: string;
+  readonly repoDir: string;
+  readonly dataDir: string;
   readonly clock = new TestClock();
   runtime!: Runtime;
   service!: Approvals;
@@ -89,6 +91,9 @@ export class World {
   private approvalStore: SqliteApprovalStore | undefined;
 
   constructor(private readonly options: WorldOptions = {}) {
+    this.root = options.root ?? mkdtempSync(join(tmpdir(), 'pipelane-approvals-'));
+    this.repoDir = join(this.root, 'repo');
+    this.dataDir = join(this.root, 'data');
     mkdirSync(this.repoDir, { recursive: true });
   }
 
@@ -123,6 +128,7 @@ export class World {
     this.service = new Approvals({ runtime: this.runtime, approvals, logs, workspacesDir, config, ...(this.options.approvals ?? {}) });
     const router = new Router({ auth: new BearerAuth([]), onError: (e) => console.error(e) }).add(...this.service.routes);
     await this.service.start();
+    await this.service.recovered;
     return this;
   }
 
@@ -167,14 +173,14 @@ export class World {
     return this.store.listHistory(id);
   }
 
-  async close(): Promise<void> {
+  async close(options: { keep?: boolean } = {}): Promise<void> {
     this.service?.stop();
     this.runtime?.stop();
     const closed = new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.server?.closeAllConnections();
     await closed;
     this.db?.close();
-    rmSync(this.root, { recursive: true, force: true });
+    if (!options.keep) rmSync(this.root, { recursive: true, force: true });
   }
 }
 
