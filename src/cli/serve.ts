@@ -25,6 +25,7 @@ import type { RuntimeActivity } from '../runtime/activity.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { sweepWorkspaces } from '../runtime/workspaces.js';
 import { lockDataDir } from '../adapters/data-dir-lock.js';
+import { terminalDestination } from './log-lines.js';
 import { deployModelFile, openRuntime } from './open-runtime.js';
 
 export interface ServeOptions {
@@ -72,7 +73,9 @@ export async function serveCommand(options: ServeOptions, io: { out: (text: stri
   }
   const modelsDir = options.models === undefined ? undefined : resolve(options.models);
   if (modelsDir && (!existsSync(modelsDir) || !statSync(modelsDir).isDirectory())) throw new PipelaneError('MODEL_NOT_FOUND', `--models ${options.models} is not a directory.`);
-  const logger = pino({ level: config.logLevel, base: { pid: process.pid } }, pino.destination({ dest: 2, sync: true }));
+  // JSON lines for collectors; lines a person reads when stderr is a terminal.
+  const destination = process.stderr.isTTY ? terminalDestination(process.stderr) : pino.destination({ dest: 2, sync: true });
+  const logger = pino({ level: config.logLevel, base: { pid: process.pid } }, destination);
   process.on('uncaughtExceptionMonitor', (error) => logger.fatal({ err: error }, 'the daemon stops on an unexpected error; the next start recovers'));
 
   // Before anything is written: a second daemon on this data directory is refused, having changed nothing.
