@@ -1,21 +1,21 @@
 /**
  * The log of each job, on disk: one file per job of JSON lines
  * `{stream, at, text}`, appended while the task runs and kept after its
- * container is gone. Each job's file has a size cap; what comes past it is
- * counted, not written, and one marker line at the end says how much was
- * dropped. Readers get the whole log, or follow it live until the job ends.
+ * container is gone; a retry's lines follow a marker `attempt N`. Each
+ * attempt has a size cap; what comes past it is counted, not written, and
+ * one marker line at its end says how much was dropped. Readers get the whole log, or follow it live until the job ends.
  *
  * Lines are written synchronously, one write per line: the log of one job is
  * capped, and it makes "in the file" and "not yet in the file" a clean cut
  * that a live follower can rely on (see follow()).
  */
-import { closeSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LogLine } from '../ports/container-runner.js';
 
 /** A line of the script's output, or a line Pipelane adds (the truncation marker). */
-export type JobLogEntry = LogLine | { stream: 'system'; at: string; text: string; droppedBytes?: number };
+export type JobLogEntry = LogLine | { stream: 'system'; at: string; text: string; droppedBytes?: number; attempt?: number };
 
 export const DEFAULT_LOG_CAP_BYTES = 10 * 1024 * 1024;
 
@@ -49,13 +49,17 @@ export class JobLogStore {
     return join(this.dir, `${encodeURIComponent(jobId)}.jsonl`);
   }
 
-  /** Opens the job's log for appending (after a restart, the same file continues). One writer per job. */
-  open(jobId: string): JobLogWriter {
+  /**
+   * Opens the job's log for appending attempt `attempt` (after a restart, the
+   * same file continues). A later attempt begins with a marker line, and the
+   * cap counts from it: each attempt may fill the cap. One writer per job.
+   */
+  open(jobId: string, attempt = 1): JobLogWriter {
     const existing = this.active.get(jobId);
     if (existing) return existing.writer;
     mkdirSync(this.dir, { recursive: true });
     const listeners = new Set<(event: Event) => void>();
-    const writer = new JobLogWriter(this.path(jobId), this.capBytes, this.now, (event) => {
+    const writer = new JobLogWriter(this.path(jobId), this.capBytes, attempt, this.now, (event) => {
       for (const listener of listeners) listener(event);
       if (event.kind === 'closed') this.active.delete(jobId);
     });
@@ -113,25 +117,36 @@ export class JobLogStore {
 export class JobLogWriter {
   private fd: number | undefined;
   private written: number;
+  /** Where this attempt's lines begin in the file: the cap counts from here. */
+  private readonly attemptStart: number;
   private droppedBytes = 0;
   private droppedLines = 0;
 
   constructor(
     readonly path: string,
     private readonly capBytes: number,
+    attempt: number,
     private readonly now: () => Date,
     private readonly emit: (event: Event) => void,
   ) {
     this.fd = openSync(path, 'a');
     this.written = statSync(path).size;
+    const marker = attempt > 1 ? lastAttemptMarker(path) : undefined;
+    if (attempt <= 1) this.attemptStart = 0;
+    else if (marker?.attempt === attempt) this.attemptStart = marker.offset; // the same attempt, re-attached after a restart
+    else {
+      this.attemptStart = this.written;
+      const entry: JobLogEntry = { stream: 'system', at: this.now().toISOString(), text: `attempt ${attempt}`, attempt };
+      this.write(entry, Buffer.from(`${JSON.stringify(entry)}\n`));
+    }
   }
 
-  /** Appends one line; past the cap it is only counted. */
+  /** Appends one line; past the cap it is only counted, and so is every line after it (a clean cut). */
   append(line: LogLine): void {
     if (this.fd === undefined) return;
     const entry: JobLogEntry = { stream: line.stream, at: line.at, text: line.text };
     const bytes = Buffer.from(`${JSON.stringify(entry)}\n`);
-    if (this.written + bytes.length > this.capBytes) {
+    if (this.droppedLines > 0 || this.written - this.attemptStart + bytes.length > this.capBytes) {
       this.droppedBytes += Buffer.byteLength(line.text) + 1;
       this.droppedLines += 1;
       return;
@@ -162,6 +177,23 @@ export class JobLogWriter {
     this.written += bytes.length;
     this.emit({ kind: 'entry', entry, offset });
   }
+}
+
+/** The last "attempt N" marker of a log file and where it starts. */
+function lastAttemptMarker(path: string): { attempt: number; offset: number } | undefined {
+  const text = readFileSync(path, 'utf8');
+  const at = text.lastIndexOf('{"stream":"system"');
+  for (let i = at; i >= 0; i = text.lastIndexOf('{"stream":"system"', i - 1)) {
+    const end = text.indexOf('\n', i);
+    try {
+      const entry = JSON.parse(text.slice(i, end < 0 ? undefined : end)) as JobLogEntry;
+      if (entry.stream === 'system' && entry.attempt !== undefined) return { attempt: entry.attempt, offset: Buffer.byteLength(text.slice(0, i)) };
+    } catch {
+      // a torn line: look further back
+    }
+    if (i === 0) break;
+  }
+  return undefined;
 }
 
 async function readOrEmpty(path: string): Promise<string> {

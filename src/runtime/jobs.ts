@@ -133,7 +133,7 @@ export class JobExecutor {
     const runningJob: JobRecord = { ...job, state: 'running', startedAt };
     store.putJob(runningJob);
     this.runtime.emit({ kind: 'jobStarted', instanceId: job.instanceId, jobId, elementId: job.elementId, attempt: job.attempt });
-    const writer = logs.open(jobId);
+    const writer = logs.open(jobId, job.attempt);
     let outcome: JobOutcome;
     try {
       outcome = await runner.run(prepared.job, (line) => {
@@ -166,7 +166,7 @@ export class JobExecutor {
   }
 
   private logger(job: JobRecord): (line: LogLine) => void {
-    const writer = this.runtime.options.logs.open(job.id);
+    const writer = this.runtime.options.logs.open(job.id, job.attempt);
     return (line) => {
       writer.append(line);
       this.runtime.emit({ kind: 'log', instanceId: job.instanceId, jobId: job.id, elementId: job.elementId, line });

@@ -69,6 +69,35 @@ describe('JobLogStore', () => {
     expect((await stat(store.path('big'))).size).toBeLessThan(1000 + 200);
   });
 
+  it('cuts cleanly at the cap: a short line after a dropped one is dropped too', async () => {
+    const store = new JobLogStore({ dir, capBytes: 300 });
+    const writer = store.open('cut');
+    writer.append(line('a'.repeat(100), 'stdout', 1));
+    writer.append(line('b'.repeat(200), 'stdout', 2));
+    writer.append(line('c', 'stdout', 3));
+    writer.close();
+    expect((await store.read('cut')).map((e) => e.text[0])).toEqual(['a', 'l']);
+  });
+
+  it('gives each attempt a marker and a cap of its own; a re-attached attempt goes on counting', async () => {
+    const store = new JobLogStore({ dir, capBytes: 300 });
+    const first = store.open('retried', 1);
+    for (let i = 0; i < 5; i++) first.append(line('1'.repeat(100), 'stdout', i));
+    first.close();
+    const second = new JobLogStore({ dir, capBytes: 300 }).open('retried', 2);
+    second.append(line('2'.repeat(100), 'stdout', 10));
+    second.close();
+    // The daemon restarts during attempt 2: the same attempt continues, against what it has written.
+    const again = new JobLogStore({ dir, capBytes: 300 }).open('retried', 2);
+    for (let i = 0; i < 3; i++) again.append(line('2'.repeat(100), 'stdout', 11 + i));
+    again.close();
+    const entries = await store.read('retried');
+    const texts = entries.map((e) => (e.stream === 'system' ? e.text.replace(/: .*/, '') : `${e.text[0]}`));
+    // About 160 bytes a line: one fits each attempt's 300, after attempt 2's marker too.
+    expect(texts).toEqual(['1', 'log truncated', 'attempt 2', '2', 'log truncated']);
+    expect(entries.find((e) => e.stream === 'system' && e.text === 'attempt 2')).toMatchObject({ attempt: 2 });
+  });
+
   it('writes no marker when nothing was dropped', async () => {
     const store = new JobLogStore({ dir });
     const writer = store.open('small');
