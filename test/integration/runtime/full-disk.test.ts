@@ -72,7 +72,8 @@ describe('a full disk when an outcome arrives', () => {
     expect(warning).toMatchObject({ instanceId: id, message: expect.stringMatching(/could not be stored.*full.*next start collects it/s) });
     expect(first.store.getInstance(id)?.status).toBe('running');
     expect(first.store.listJobs({ state: 'running' })).toHaveLength(1);
-    expect(await first.options.runner.containers()).toEqual([first.store.listJobs({ state: 'running' })[0]!.id]);
+    // Other test files run containers on the same engine meanwhile: look for this job's only.
+    expect(await first.options.runner.containers()).toContain(first.store.listJobs({ state: 'running' })[0]!.id);
     first.stop();
     first.store.close();
     runtimes.splice(0);
