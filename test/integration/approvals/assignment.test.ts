@@ -4,25 +4,20 @@
  * timer boundary reminds and reassigns, a failed script sends the failure
  * notice with its last log lines.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { linkIn, MailServer } from './mail-server.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { linkIn, mailServerForFile } from './mail-server.js';
 import { approvalModel, PEOPLE, reminderBoundary } from './models.js';
 import { csrfIn, get, post, ScriptedRunner, World, type Scripted } from './world.js';
 
-let smtp: MailServer;
-let smtpUrl: string;
-beforeAll(async () => {
-  smtp = new MailServer();
-  smtpUrl = await smtp.start();
-});
-afterAll(() => smtp.close());
+const mail = mailServerForFile();
+const { smtp } = mail;
 
 describe('assignment, reminders and failure notices', { timeout: 30_000 }, () => {
   let world: World;
   afterEach(() => world?.close());
 
   async function startWorld(model: string, sidecar: string, scripted: Record<string, Scripted> = {}): Promise<World> {
-    world = new World({ env: { PIPELANE_SMTP_URL: smtpUrl }, runner: new ScriptedRunner(scripted) });
+    world = new World({ env: { PIPELANE_SMTP_URL: mail.url() }, runner: new ScriptedRunner(scripted) });
     world.write('pipelane.yaml', PEOPLE).write('ship/ship.bpmn', model).write('ship/ship.yaml', sidecar);
     await world.start();
     await world.deploy('ship/ship.bpmn');

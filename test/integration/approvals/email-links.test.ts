@@ -4,22 +4,16 @@
  * replay, second click, forged and expired tokens, first decision wins).
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { completeUserTask } from '../../../src/approvals/complete-task.js';
 import { cli } from '../daemon/daemon.js';
-import { linkIn, MailServer } from './mail-server.js';
+import { linkIn, mailServerForFile } from './mail-server.js';
 import { approvalModel, PEOPLE } from './models.js';
 import { csrfIn, get, post, ScriptedRunner, World } from './world.js';
 
 const REPORT = randomBytes(50_000);
-let smtp: MailServer;
-let smtpUrl: string;
-
-beforeAll(async () => {
-  smtp = new MailServer();
-  smtpUrl = await smtp.start();
-});
-afterAll(() => smtp.close());
+const mail = mailServerForFile();
+const { smtp } = mail;
 
 describe('approval by emailed link', { timeout: 30_000 }, () => {
   let world: World;
@@ -27,7 +21,7 @@ describe('approval by emailed link', { timeout: 30_000 }, () => {
 
   async function startWorld(task: Record<string, string>, sidecar: string): Promise<World> {
     world = new World({
-      env: { PIPELANE_SMTP_URL: smtpUrl },
+      env: { PIPELANE_SMTP_URL: mail.url() },
       runner: new ScriptedRunner({ prepare: { outcome: { kind: 'completed', output: { auc: 0.83 } }, files: { 'out/report.bin': REPORT } } }),
     });
     world.write('pipelane.yaml', PEOPLE).write('ship/ship.bpmn', approvalModel('ship', task)).write('ship/ship.yaml', sidecar);

@@ -4,19 +4,14 @@
  * usable), accepted as typed variables; the same check for the CLI; a task
  * without a form takes nothing but the decision; a quorum of two by email.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { completeUserTask } from '../../../src/approvals/complete-task.js';
-import { linkIn, MailServer } from './mail-server.js';
+import { linkIn, mailServerForFile } from './mail-server.js';
 import { approvalModel, FORM_DATA, PEOPLE } from './models.js';
 import { csrfIn, get, post, World } from './world.js';
 
-let smtp: MailServer;
-let smtpUrl: string;
-beforeAll(async () => {
-  smtp = new MailServer();
-  smtpUrl = await smtp.start();
-});
-afterAll(() => smtp.close());
+const mail = mailServerForFile();
+const { smtp } = mail;
 
 const REVIEW_FORM = JSON.stringify({
   id: 'review', type: 'default', schemaVersion: 16,
@@ -32,7 +27,7 @@ describe('forms and quorum by email', { timeout: 30_000 }, () => {
   afterEach(() => world?.close());
 
   async function startWorld(model: string, files: Record<string, string> = {}): Promise<World> {
-    world = new World({ env: { PIPELANE_SMTP_URL: smtpUrl } });
+    world = new World({ env: { PIPELANE_SMTP_URL: mail.url() } });
     world.write('pipelane.yaml', PEOPLE).write('ship/ship.bpmn', model);
     for (const [path, text] of Object.entries(files)) world.write(path, text);
     await world.start();
@@ -84,7 +79,7 @@ describe('forms and quorum by email', { timeout: 30_000 }, () => {
 
   it('reads a form-js file named by camunda-forms:app:, by a plain .form path, and by zeebe:formId', async () => {
     const zeebeForm = '<extensionElements><zeebe:formDefinition xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" formId="review"/></extensionElements>';
-    world = new World({ env: { PIPELANE_SMTP_URL: smtpUrl } });
+    world = new World({ env: { PIPELANE_SMTP_URL: mail.url() } });
     world.write('pipelane.yaml', PEOPLE).write('forms/shared.form', REVIEW_FORM).write('ship/review.form', REVIEW_FORM);
     world.write('ship/app.bpmn', approvalModel('app', { 'camunda:assignee': 'ada', 'camunda:formKey': 'camunda-forms:app:forms/shared.form' }));
     world.write('ship/plain.bpmn', approvalModel('plain', { 'camunda:assignee': 'ada', 'camunda:formKey': 'review.form' }));
@@ -116,7 +111,7 @@ describe('forms and quorum by email', { timeout: 30_000 }, () => {
   });
 
   it('needs two approvals with a quorum of 2; each person counts once', async () => {
-    world = new World({ env: { PIPELANE_SMTP_URL: smtpUrl } });
+    world = new World({ env: { PIPELANE_SMTP_URL: mail.url() } });
     world.write('pipelane.yaml', PEOPLE).write('ship/ship.bpmn', approvalModel('ship', { 'camunda:candidateUsers': 'ada,bob,cy' }));
     world.write('ship/ship.yaml', 'tasks:\n  approve:\n    approval: { quorum: 2 }\n');
     await world.start();

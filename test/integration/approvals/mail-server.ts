@@ -1,6 +1,7 @@
 /** A real SMTP server on loopback (smtp-server) that keeps every mail it receives, parsed (mailparser). */
 import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
+import { afterAll, beforeAll } from 'vitest';
 import { SMTPServer } from 'smtp-server';
 
 export class MailServer {
@@ -77,4 +78,15 @@ export function linkIn(mail: ParsedMail): string {
   const m = /(https?:\/\/\S+\/approvals\/[A-Za-z0-9_-]{43})/.exec(mail.text ?? '');
   if (!m) throw new Error(`no approval link in the mail "${mail.subject}"`);
   return m[1]!;
+}
+
+/** One MailServer for a test file: listening before its tests, closed after them. `url()` is its smtp:// URL. */
+export function mailServerForFile(): { smtp: MailServer; url: () => string } {
+  const smtp = new MailServer();
+  let url = '';
+  beforeAll(async () => {
+    url = await smtp.start();
+  });
+  afterAll(() => smtp.close());
+  return { smtp, url: () => url };
 }

@@ -3,18 +3,13 @@
  * server was configured is mailed once the daemon starts again with one; a
  * person already mailed is not mailed again.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { linkIn, MailServer } from './mail-server.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { linkIn, mailServerForFile } from './mail-server.js';
 import { approvalModel, PEOPLE } from './models.js';
 import { World } from './world.js';
 
-let smtp: MailServer;
-let smtpUrl: string;
-beforeAll(async () => {
-  smtp = new MailServer();
-  smtpUrl = await smtp.start();
-});
-afterAll(() => smtp.close());
+const mail = mailServerForFile();
+const { smtp } = mail;
 
 describe('approvals after a restart', { timeout: 30_000 }, () => {
   const worlds: World[] = [];
@@ -34,16 +29,16 @@ describe('approvals after a restart', { timeout: 30_000 }, () => {
     await first.close({ keep: true });
     worlds.splice(0);
 
-    const second = new World({ root: first.root, env: { PIPELANE_SMTP_URL: smtpUrl } });
+    const second = new World({ root: first.root, env: { PIPELANE_SMTP_URL: mail.url() } });
     worlds.push(second);
     await second.start();
-    const [mail] = await smtp.waitFor((m) => m.subject?.startsWith('Approve:') === true && m.text?.includes(id) === true);
-    expect(linkIn(mail!)).toContain('/approvals/');
+    const [sent] = await smtp.waitFor((m) => m.subject?.startsWith('Approve:') === true && m.text?.includes(id) === true);
+    expect(linkIn(sent!)).toContain('/approvals/');
     await second.close({ keep: true });
     worlds.splice(0);
 
     // A third start finds ada mailed: nothing goes out again.
-    const third = new World({ root: first.root, env: { PIPELANE_SMTP_URL: smtpUrl } });
+    const third = new World({ root: first.root, env: { PIPELANE_SMTP_URL: mail.url() } });
     worlds.push(third);
     await third.start();
     await new Promise((r) => setTimeout(r, 500));
