@@ -24,9 +24,11 @@ beforeAll(async () => {
 
 const runtimes: Runtime[] = [];
 let files: Pipeline | undefined;
-afterEach(() => {
+afterEach(async () => {
   for (const r of runtimes.splice(0)) {
     r.stop();
+    // A failed assertion may leave the job's container: it goes with the test.
+    for (const job of r.store.listJobs({})) await r.options.runner.release(job.id).catch(() => undefined);
     r.store.close();
   }
   files?.close();
