@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { isDaemonSetting } from '../model/daemon-settings.js';
+import { apiToken } from './api-tokens.js';
 import { PipelaneError } from '../errors.js';
 import { parseDuration } from '../model/units.js';
 
@@ -39,7 +40,8 @@ const schema = z.object({
   concurrency: z.number().int().min(1).max(256),
   host: z.string().min(1),
   port: z.number().int().min(0).max(65535),
-  tokens: z.array(z.string().min(16, 'a token must have at least 16 characters')),
+  /** PIPELANE_TOKENS: `token` or `name=token` entries, comma-separated (config/api-tokens.ts). */
+  tokens: z.array(z.string().refine((entry) => apiToken(entry, 0).secret.length >= 16, 'a token must have at least 16 characters')),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   /** The /workspace of an ended instance is removed this long after it ended. */
   workspaceRetentionMs: z.number({ error: 'is not a duration such as 12h or 7d' }).int().min(0),

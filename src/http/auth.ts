@@ -1,17 +1,22 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { apiToken } from '../config/api-tokens.js';
 import { PipelaneError } from '../errors.js';
 
 /**
  * Bearer tokens from the configuration. With none configured (only allowed
  * on loopback) every request is let in as `api`. A token is named in the
- * history by its position (`api:token1`), never by its value.
+ * history by its name or position (`api:ada`, `api:token1`; see
+ * config/api-tokens.ts), never by its value.
  */
 export class BearerAuth {
   private readonly digests: Buffer[];
+  private readonly names: string[];
 
-  constructor(tokens: readonly string[]) {
-    this.digests = tokens.map(digest);
+  constructor(entries: readonly string[]) {
+    const tokens = entries.map(apiToken);
+    this.digests = tokens.map((t) => digest(t.secret));
+    this.names = tokens.map((t) => t.name);
   }
 
   get required(): boolean {
@@ -31,7 +36,7 @@ export class BearerAuth {
       if (timingSafeEqual(d, given) && found < 0) found = i;
     });
     if (found < 0) throw new PipelaneError('UNAUTHORIZED', 'the bearer token is not valid.');
-    return `api:token${found + 1}`;
+    return `api:${this.names[found]}`;
   }
 }
 

@@ -4,6 +4,8 @@ import { Daemon, TOKEN, Workspace, historyOf } from './daemon.js';
 import { bigOrder, decide, prepareThenReview, reviewThenReport, startedByOrder, waitForPayment } from './models.js';
 
 const docker = await dockerAvailable();
+/** A named token: the history names who used it. */
+const ADA_TOKEN = 'ada-token-0123456789abcdef';
 
 describe('the REST API, end to end against the daemon process', { timeout: 120_000 }, () => {
   let ws: Workspace;
@@ -17,7 +19,7 @@ describe('the REST API, end to end against the daemon process', { timeout: 120_0
       .write('payment.bpmn', waitForPayment)
       .write('order.bpmn', startedByOrder)
       .write('broken.bpmn', '<definitions><process id="broken"');
-    daemon = await new Daemon(ws, { PIPELANE_TOKENS: TOKEN }, TOKEN).start();
+    daemon = await new Daemon(ws, { PIPELANE_TOKENS: `${TOKEN}, ada=${ADA_TOKEN}` }, TOKEN).start();
   });
   afterAll(async () => {
     await daemon?.kill('SIGTERM');
@@ -110,6 +112,16 @@ describe('the REST API, end to end against the daemon process', { timeout: 120_0
     expect(instance).toMatchObject({ process: 'big-order', state: 'running', variables: { amount: 150 } });
     expect((await daemon.request('POST', '/api/v1/conditions', { variables: { amount: 150 }, processId: 'decide' })).body.started).toEqual([]);
     expect((await daemon.request('POST', '/api/v1/conditions', { processId: 7 })).status).toBe(400);
+  });
+
+  it('names a request by its token: api:token1 for a bare one, api:<name> for name=token', async () => {
+    const { id } = (await daemon.request('POST', '/api/v1/processes/decide/instances', {}, { token: ADA_TOKEN })).body;
+    const [task] = (await daemon.get(`/api/v1/tasks?state=open&instance=${id}`)).items;
+    const done = await daemon.request('POST', `/api/v1/tasks/${encodeURIComponent(task.id)}/complete`, { variables: { approved: true } }, { token: ADA_TOKEN });
+    expect(done.body).toMatchObject({ completedBy: 'api:ada' });
+    const instance = await daemon.get(`/api/v1/instances/${id}`);
+    expect(historyOf(instance, 'start')).toEqual([expect.objectContaining({ actor: 'api:ada' })]);
+    expect(JSON.stringify(instance)).not.toContain(ADA_TOKEN);
   });
 
   it('answers bad requests with a 4xx and a JSON code and message', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { apiToken } from '../../../src/config/api-tokens.js';
 import { DEFAULTS, loadConfig } from '../../../src/config/config.js';
 import { PipelaneError } from '../../../src/errors.js';
 
@@ -38,5 +39,14 @@ describe('loadConfig', () => {
     expect(Object.keys(config.secrets).sort()).toEqual(['PATH', 'WAREHOUSE_TOKEN']);
     // git still sees the whole environment.
     expect(config.environment).toEqual(env);
+  });
+});
+
+describe('apiToken', () => {
+  it('reads name=token, and a bare token, padding and all', () => {
+    expect(apiToken('ada=0123456789abcdef', 0)).toEqual({ name: 'ada', secret: '0123456789abcdef' });
+    expect(apiToken('0123456789abcdef', 1)).toEqual({ name: 'token2', secret: '0123456789abcdef' });
+    expect(apiToken('dGhpcyBpcyBhIHRva2Vu==', 0)).toEqual({ name: 'token1', secret: 'dGhpcyBpcyBhIHRva2Vu==' });
+    expect(() => loadConfig({}, { PIPELANE_TOKENS: 'ada=short' })).toThrow(/at least 16 characters/);
   });
 });
