@@ -7,6 +7,7 @@ import { isDaemonSetting } from '../model/daemon-settings.js';
 import { resolveTaskRuntime, type TaskRuntime } from '../model/task-runtime.js';
 import { isRetryableFailure, type JobOutcome, type LogLine, type ScriptJob } from '../ports/container-runner.js';
 import type { DeploymentRecord, JobRecord } from '../ports/store.js';
+import type { JobLogWriter } from './job-logs.js';
 import type { Runtime } from './runtime.js';
 
 type RetryPolicy = TaskRuntime['retries'];
@@ -67,17 +68,21 @@ export class JobExecutor {
     for (const job of store.listJobs({ state: 'running' })) {
       const controller = new AbortController();
       this.running.set(job.id, controller);
-      const onLog = this.logger(job);
+      const { writer, onLog } = this.logger(job);
       // The job's log file holds every line stored before the crash: re-attach after its last one.
       const reattached = this.lastLogAt(job)
         .then((logsAfter) => runner.reattach(job.id, onLog, { signal: controller.signal, ...(logsAfter ? { logsAfter } : {}) }))
-        .catch((err: unknown) => ({ kind: 'failed', reason: 'engine-unreachable', message: toError(err).message }) as JobOutcome);
+        .catch((err: unknown) => ({ kind: 'failed', reason: 'engine-unreachable', message: toError(err).message }) as JobOutcome)
+        .finally(() => writer.close());
       void reattached
         .then(async (outcome) => {
           if (outcome === undefined) {
-            // No container: the job never started (or its container vanished). Run it now.
+            // No container: the job never started (or its container vanished). Run it now,
+            // unless it was cancelled while we looked.
             this.running.delete(job.id);
-            store.putJob({ ...job, state: 'queued' });
+            const current = store.getJob(job.id);
+            if (current?.state !== 'running') return;
+            store.putJob({ ...current, state: 'queued' });
             this.enqueue(job.id);
           } else if (!isCancelled(outcome)) await this.finish(job, outcome, undefined, true);
         })
@@ -118,7 +123,13 @@ export class JobExecutor {
     if (!job || job.state !== 'queued' || !job.command) return;
     const deployment = this.runtime.deploymentOfInstance(job.instanceId);
     if (!deployment) return;
-    const prepared = await this.prepare(deployment, job, job.command);
+    let prepared: Prepared;
+    try {
+      prepared = await this.prepare(deployment, job, job.command);
+    } catch (err) {
+      // The workspace or the script could not be read: the job fails (retried as configured), it is not lost.
+      prepared = { kind: 'refused', message: `job ${jobId} could not be prepared: ${toError(err).message}` };
+    }
     if (prepared.kind === 'passThrough') {
       await this.finish(job, { kind: 'completed', output: {} }, undefined, false);
       return;
@@ -150,12 +161,13 @@ export class JobExecutor {
   }
 
   /**
-   * The store refused a job's outcome (a full disk, an I/O error). Nothing is
-   * lost: the job's row still says running and its container is kept, so the
-   * next start collects the outcome again. Until then the daemon says so.
+   * The store refused a job's outcome (a full disk, an I/O error), or its
+   * container could not be freed for the next attempt. Nothing is lost: the
+   * job's row is as it was and its container is kept, so the next start
+   * collects the outcome again. Until then the daemon says so.
    */
   private notStored(job: JobRecord | undefined, err: unknown): void {
-    const message = `the outcome of job ${job?.id ?? '?'} could not be stored (${toError(err).message}); its container is kept and the next start collects it.`;
+    const message = `the outcome of job ${job?.id ?? '?'} could not be stored (${toError(err).message}); the next start collects it again from its container.`;
     this.runtime.emit({ kind: 'warning', instanceId: job?.instanceId ?? '', message });
   }
 
@@ -165,12 +177,13 @@ export class JobExecutor {
     return entries.filter((e) => e.stream !== 'system').at(-1)?.at;
   }
 
-  private logger(job: JobRecord): (line: LogLine) => void {
+  private logger(job: JobRecord): { writer: JobLogWriter; onLog: (line: LogLine) => void } {
     const writer = this.runtime.options.logs.open(job.id, job.attempt);
-    return (line) => {
+    const onLog = (line: LogLine) => {
       writer.append(line);
       this.runtime.emit({ kind: 'log', instanceId: job.instanceId, jobId: job.id, elementId: job.elementId, line });
     };
+    return { writer, onLog };
   }
 
   /**
@@ -192,9 +205,10 @@ export class JobExecutor {
     const willRetry = policy !== undefined && job.attempt <= policy.count;
     this.runtime.emit({ kind: 'jobFinished', instanceId: job.instanceId, jobId: job.id, elementId: job.elementId, attempt: job.attempt, outcome, durationMs: at - (job.startedAt ?? at), willRetry });
     if (policy && willRetry) {
-      // The next attempt runs under the same job id, so in a container of the same name: free it first.
+      // The next attempt runs under the same job id, so in a container of the same name: free it first,
+      // or store nothing (a throw: the row stays running and the next start collects this attempt again).
       // Should the daemon die before the commit below, recovery finds no container and runs this attempt again.
-      if (hasContainer) await this.release(job);
+      if (hasContainer) await this.runtime.options.runner.release(job.id);
       const delay = Math.min(policy.backoff.maxMs, policy.backoff.initialMs * policy.backoff.factor ** (job.attempt - 1));
       store.transaction(() => {
         store.putJob({ ...job, state: 'queued', attempt: job.attempt + 1, endedAt: at, message: describe(outcome) });

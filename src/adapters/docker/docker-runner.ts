@@ -87,8 +87,12 @@ export class DockerContainerRunner implements ContainerRunner {
       } catch (err) {
         if (!isConflict(err)) throw new EngineCallError(err);
         // The command was replayed: the job's container exists already; follow it, not a second one.
-        const outcome = await this.reattach(job.jobId, onLog);
-        if (outcome) return outcome;
+        // A container of an earlier attempt is that attempt's, never this one's outcome: it goes.
+        if (await this.isEarlierAttempt(job)) await this.removeJob(job.jobId, 'replace');
+        else {
+          const outcome = await this.reattach(job.jobId, onLog);
+          if (outcome) return outcome;
+        }
         container = await engineCall(this.docker.createContainer(containerSpec(job, files)));
       }
       try {
@@ -157,6 +161,12 @@ export class DockerContainerRunner implements ContainerRunner {
     const active = this.following.get(jobId);
     if (active) return active.cancel();
     await this.removeJob(jobId, 'cancel');
+  }
+
+  private async isEarlierAttempt(job: ScriptJob): Promise<boolean> {
+    const info = await engineCall(this.docker.getContainer(containerName(job.jobId)).inspect()).catch(() => undefined);
+    const attempt = Number(info?.Config.Labels?.[LABEL.attempt] ?? job.attempt);
+    return attempt < job.attempt;
   }
 
   release(jobId: string): Promise<void> {

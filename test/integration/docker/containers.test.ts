@@ -56,6 +56,18 @@ describe.skipIf(!available)('DockerContainerRunner: containers', { timeout: TEST
     await box.runner.release(job.jobId); // a second release is harmless
   });
 
+  it('runs a later attempt afresh though the container of the earlier one was never released', async () => {
+    const first = box.job('bash', 'echo first; exit 3');
+    expect(await box.runner.run(first, collect().onLog)).toMatchObject({ kind: 'failed', exitCode: 3 });
+    const second = { ...first, attempt: 2, script: { inline: 'echo second' } };
+    const { lines, onLog } = collect();
+    expect(await box.runner.run(second, onLog)).toEqual({ kind: 'completed', output: {} });
+    expect(lines.map((l) => l.text)).toEqual(['second']);
+    // The same attempt applied twice still attaches to its one container.
+    expect(await box.runner.run(second, collect().onLog)).toEqual({ kind: 'completed', output: {} });
+    expect((await byJob(first.jobId)).map((c) => c.Labels['pipelane.attempt'])).toEqual(['2']);
+  });
+
   it('cancels a running job through its signal or by id', async () => {
     const first = box.job('bash', 'sleep 30');
     const abort = new AbortController();

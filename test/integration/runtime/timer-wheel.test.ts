@@ -95,4 +95,30 @@ describe('TimerWheel', () => {
     expect(store.getTimer('wait-1')).toBeUndefined();
     expect(clock.armed).toBe(0);
   });
+
+  it('fires the other timers on time while one keeps failing', () => {
+    const clock = new CountingClock(0);
+    const fired: string[] = [];
+    const errors: string[] = [];
+    const wheel = new TimerWheel(store, clock, (t) => {
+      if (t.id === 'broken') throw new Error('the engine refuses it');
+      fired.push(`${t.id}@${clock.now()}`);
+      store.deleteTimer(t.id);
+    }, (t) => errors.push(`${t.id}@${clock.now()}`));
+    store.putTimer(timer('broken', 1_000));
+    store.putTimer(timer('same-time', 1_000));
+    store.putTimer(timer('later', 2_000));
+    store.putTimer(timer('after-retry', 7_000));
+    wheel.refresh();
+    clock.advanceTo(10_000);
+    expect(fired).toEqual(['same-time@1000', 'later@2000', 'after-retry@7000']);
+    // Tried again every five seconds, not in a loop.
+    expect(errors).toEqual(['broken@1000', 'broken@6000']);
+    expect(store.getTimer('broken')).toBeDefined();
+    // Cancelled meanwhile: forgotten, and nothing is armed for it any more.
+    store.deleteTimer('broken');
+    clock.advanceTo(11_000);
+    expect(errors).toHaveLength(2);
+    expect(clock.armed).toBe(0);
+  });
 });
