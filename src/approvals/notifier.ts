@@ -93,11 +93,14 @@ export class Notifier {
   /** Open tasks never assigned (the daemon stopped first) are assigned now; people whose mail never went out get one. */
   async recover(): Promise<void> {
     // Page by page, oldest first: 100,000 parked tasks are neither held at once nor walked in one turn.
+    // Tasks that open from now on are the live path's (attach()): the walk stops short of them.
+    const since = this.deps.runtime.now();
     let after: UserTaskRecord | undefined;
     for (;;) {
       const page = this.store.listUserTasks({ state: 'open', limit: RECOVER_PAGE, ...(after ? { after } : {}) });
       for (const task of page) {
-        if (this.stopped) return;
+        if (this.stopped || task.createdAt > since) return;
+        if (this.busy.has(task.id)) continue;
         if (!this.deps.approvals.getAssignment(task.id)) await this.taskOpened(task.id);
         else await this.reachMissing(task);
       }

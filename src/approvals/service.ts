@@ -122,10 +122,19 @@ export class Approvals {
     }
   }
 
-  stop(): void {
+  /**
+   * Takes no more tasks, then lets the mails and comments under way finish
+   * for up to `graceMs` (a shutdown must stay quick; a mail cut off is sent
+   * again by the next start, which finds it unrecorded).
+   */
+  async stop(graceMs = 1_000): Promise<void> {
     if (this.poller) clearInterval(this.poller);
     this.detach?.();
     this.notifier.stop();
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+    await Promise.race([Promise.all([this.recovered, this.notifier.idle()]), grace]);
+    clearTimeout(timer);
     this.mailer?.close();
   }
 }

@@ -140,12 +140,11 @@ export async function serveCommand(options: ServeOptions, io: { out: (text: stri
       logger.info({ signal, runningJobs: runtime.jobs.active }, 'shutting down; running containers are left alone and re-attached on the next start');
       clearInterval(poll);
       clearInterval(sweeper);
-      approvals.stop();
       runtime.stop();
       server.close();
       server.closeAllConnections();
-      void Promise.all([runtime.jobs.settled(), gitops?.stop()])
-        .catch((error: unknown) => logger.warn({ err: error }, 'stopping GitOps failed'))
+      void Promise.all([approvals.stop(), runtime.jobs.settled(), gitops?.stop()])
+        .catch((error: unknown) => logger.warn({ err: error }, 'stopping failed'))
         .finally(() => {
           try {
             store.close();

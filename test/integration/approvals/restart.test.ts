@@ -1,7 +1,7 @@
 /**
  * The approvals service after a restart: a task that opened while no mail
- * server was configured is mailed once the daemon starts again with one; a
- * person already mailed is not mailed again.
+ * server was configured is not noted again by a restart without one, is
+ * mailed once the daemon starts with one, and is not mailed again after.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { linkIn, mailServerForFile } from './mail-server.js';
@@ -29,6 +29,15 @@ describe('approvals after a restart', { timeout: 30_000 }, () => {
     await first.close({ keep: true });
     worlds.splice(0);
 
+    // A restart still without a mail server does not note again that the task was not mailed.
+    const again = new World({ root: first.root });
+    worlds.push(again);
+    await again.start();
+    expect(again.history(id).filter((h) => JSON.stringify(h.data).includes('no SMTP server'))).toHaveLength(1);
+    await again.close({ keep: true });
+    worlds.splice(0);
+
+    // With a mail server, the next start mails ada.
     const second = new World({ root: first.root, env: { PIPELANE_SMTP_URL: mail.url() } });
     worlds.push(second);
     await second.start();
@@ -37,13 +46,11 @@ describe('approvals after a restart', { timeout: 30_000 }, () => {
     await second.close({ keep: true });
     worlds.splice(0);
 
-    // A third start finds ada mailed: nothing goes out again.
+    // The start after that finds ada mailed: nothing goes out again.
     const third = new World({ root: first.root, env: { PIPELANE_SMTP_URL: mail.url() } });
     worlds.push(third);
     await third.start();
     await new Promise((r) => setTimeout(r, 500));
     expect(smtp.to('ada@example.com').filter((m) => m.text?.includes(id))).toHaveLength(1);
-    // The restart without a mail server noted nothing more than the task's opening did.
-    expect(third.history(id).filter((h) => JSON.stringify(h.data).includes('no SMTP server'))).toHaveLength(1);
   });
 });

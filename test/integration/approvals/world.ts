@@ -174,7 +174,7 @@ export class World {
   }
 
   async close(options: { keep?: boolean } = {}): Promise<void> {
-    this.service?.stop();
+    await this.service?.stop();
     this.runtime?.stop();
     const closed = new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.server?.closeAllConnections();
