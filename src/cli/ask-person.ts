@@ -4,7 +4,7 @@
  * for each field the form refuses; without a terminal it says how to
  * complete the task from another shell.
  */
-import { createInterface } from 'node:readline/promises';
+import { createInterface, type Interface } from 'node:readline/promises';
 import { completeUserTask } from '../approvals/complete-task.js';
 import { formOfTask, FormInvalidError, taskNode, type TaskForm } from '../approvals/task-form.js';
 import { toError } from '../errors.js';
@@ -16,34 +16,69 @@ export interface Terminal {
   output: NodeJS.WritableStream;
 }
 
-export interface AskOptions {
+export interface TaskContext {
   store: Store;
-  taskId: string;
   dataDir: string;
   out: (text: string) => void;
   err: (text: string) => void;
-  terminal?: Terminal;
-  /** Aborted when the instance ends or the task is decided elsewhere: the questions stop. */
-  signal: AbortSignal;
   /** Applies the step the completion committed. */
   apply: () => void;
   now: () => number;
 }
 
-export async function askPerson(options: AskOptions): Promise<void> {
-  const { store, taskId, out } = options;
+/**
+ * The person at the terminal of `pipelane run`: one reader of the terminal
+ * for the whole run, and one task asked at a time, in the order they opened.
+ * A task decided elsewhere (another shell) stops being asked.
+ */
+export class PersonAtTerminal {
+  private readonly rl: Interface | undefined;
+  private queue: Promise<void> = Promise.resolve();
+  private current: { taskId: string; controller: AbortController } | undefined;
+
+  constructor(
+    private readonly context: TaskContext,
+    terminal: Terminal | undefined,
+    /** Aborted when the instance ends: every question stops. */
+    private readonly ended: AbortSignal,
+  ) {
+    this.rl = terminal && createInterface({ input: terminal.input, output: terminal.output, terminal: false });
+  }
+
+  taskOpened(taskId: string): void {
+    this.queue = this.queue.then(() => {
+      const controller = new AbortController();
+      this.current = { taskId, controller };
+      const signal = AbortSignal.any([controller.signal, this.ended]);
+      const ask = this.rl && ((question: string) => this.rl!.question(question, { signal }));
+      return askPerson(this.context, taskId, ask, signal).finally(() => (this.current = undefined));
+    });
+  }
+
+  /** Call when the instance moved on: a question whose task is no longer open stops. */
+  moved(): void {
+    const current = this.current;
+    if (current && this.context.store.getUserTask(current.taskId)?.state !== 'open') current.controller.abort();
+  }
+
+  close(): void {
+    this.rl?.close();
+  }
+}
+
+/** Asks for the task's decision and fields with `ask`; without it, says how to complete the task from another shell. */
+async function askPerson(context: TaskContext, taskId: string, ask: ((question: string) => Promise<string>) | undefined, signal: AbortSignal): Promise<void> {
+  const { store, out } = context;
   const task = store.getUserTask(taskId);
-  if (!task) return;
+  if (!task || task.state !== 'open') return;
   const instance = store.getInstance(task.instanceId);
   const deployment = instance && store.getDeployment(instance.deploymentId);
   if (!deployment) return;
   const form = formOfTask(deployment, taskNode(deployment, task.processId, task.elementId));
-  if (!options.terminal) {
-    out(`  complete it from another shell: pipelane tasks ${hint(form, taskId)} --data-dir ${options.dataDir}`);
+  if (!ask) {
+    out(`  complete it from another shell: ${hint(form, taskId, context.dataDir)}`);
     return;
   }
-  const rl = createInterface({ input: options.terminal.input, output: options.terminal.output, terminal: false });
-  const ask = (question: string) => rl.question(question, { signal: options.signal });
   try {
     out(`  ${task.name ?? task.elementId}: ${form.approval ? 'approve or reject' : 'fill in the form'}${form.fields.length > 0 ? '; an empty answer keeps the default' : ''}.`);
     const values: Record<string, unknown> = {};
@@ -60,12 +95,12 @@ export async function askPerson(options: AskOptions): Promise<void> {
         else values[field.id] = answer;
       }
       try {
-        completeUserTask(store, taskId, values, 'cli', options.now());
-        options.apply();
+        completeUserTask(store, taskId, values, 'cli', context.now());
+        context.apply();
         return;
       } catch (error) {
         if (!(error instanceof FormInvalidError)) throw error;
-        for (const f of error.fields) options.err(`  ${f.message}`);
+        for (const f of error.fields) context.err(`  ${f.message}`);
         // Ask again for the refused fields only.
         const refused = new Set(error.fields.map((f) => f.field));
         fields = form.fields.filter((f) => refused.has(f.id));
@@ -73,9 +108,7 @@ export async function askPerson(options: AskOptions): Promise<void> {
       }
     }
   } catch (error) {
-    if (!options.signal.aborted) options.err(toError(error).message);
-  } finally {
-    rl.close();
+    if (!signal.aborted) context.err(toError(error).message);
   }
 }
 
@@ -96,8 +129,9 @@ function describeField(field: FormField): string {
   return `${field.label} (${notes.join(', ')})`;
 }
 
-function hint(form: TaskForm, taskId: string): string {
-  if (form.approval && form.fields.length === 0) return `approve ${taskId}   (or: pipelane tasks reject ${taskId} --comment "why")`;
+function hint(form: TaskForm, taskId: string, dataDir: string): string {
+  const where = `--data-dir ${dataDir}`;
+  if (form.approval && form.fields.length === 0) return `pipelane tasks approve ${taskId} ${where}   (or: pipelane tasks reject ${taskId} --comment "why" ${where})`;
   const vars = form.fields.map((f) => `--var ${f.id}=…`).join(' ');
-  return `complete ${taskId} ${form.approval ? '--var approved=true ' : ''}${vars}`.trimEnd();
+  return `pipelane tasks complete ${taskId} ${form.approval ? '--var approved=true ' : ''}${vars} ${where}`.replace(/ +/g, ' ');
 }

@@ -4,7 +4,7 @@ import { loadConfig } from '../config/config.js';
 import { PipelaneError } from '../errors.js';
 import { loadModelFile } from '../gitops/discover.js';
 import type { RuntimeActivity } from '../runtime/activity.js';
-import { askPerson, type Terminal } from './ask-person.js';
+import { PersonAtTerminal, type Terminal } from './ask-person.js';
 import { deployModelFile, openRuntime } from './open-runtime.js';
 import { formatDiagnostics } from './diagnostics-format.js';
 import { parseVars, readVarsFile } from './vars.js';
@@ -47,6 +47,11 @@ export async function runCommand(file: string, options: RunOptions, io: RunIO): 
   let instanceId = '';
   // Questions still open when the instance ends (its task decided from another shell) stop.
   const questions = new AbortController();
+  const person = new PersonAtTerminal(
+    { store, dataDir: config.dataDir, out: io.out, err: io.err, apply: () => runtime.applyOutbox(), now: () => runtime.now() },
+    io.terminal,
+    questions.signal,
+  );
   const ended = new Promise<'ended' | 'incident'>((resolveEnd) => {
     runtime.onActivity((activity) => {
       if (activity.instanceId !== instanceId && instanceId !== '') return;
@@ -54,13 +59,8 @@ export async function runCommand(file: string, options: RunOptions, io: RunIO): 
         const line = progressLine(activity);
         if (line) io.out(line);
       }
-      if (activity.kind === 'userTaskOpened') {
-        void askPerson({
-          store, taskId: activity.taskId, dataDir: config.dataDir, out: io.out, err: io.err,
-          ...(io.terminal ? { terminal: io.terminal } : {}),
-          signal: questions.signal, apply: () => runtime.applyOutbox(), now: () => runtime.now(),
-        });
-      }
+      person.moved();
+      if (activity.kind === 'userTaskOpened') person.taskOpened(activity.taskId);
       if (activity.kind === 'instanceEnded') resolveEnd('ended');
       if (activity.kind === 'incident') resolveEnd('incident');
     });
@@ -83,6 +83,7 @@ export async function runCommand(file: string, options: RunOptions, io: RunIO): 
     return how === 'ended' && instance.status === 'completed' ? 0 : 1;
   } finally {
     questions.abort();
+    person.close();
     clearInterval(poll);
     runtime.stop();
     await runtime.jobs.settled();

@@ -24,6 +24,12 @@ const FORM = `<extensionElements><camunda:formData>
   <camunda:formField id="amount" label="Amount" type="long"><camunda:validation><camunda:constraint name="required"/><camunda:constraint name="min" config="1"/><camunda:constraint name="max" config="100"/></camunda:validation></camunda:formField>
   <camunda:formField id="region" label="Region" type="enum" defaultValue="eu"><camunda:value id="eu" name="Europe"/><camunda:value id="us" name="Americas"/></camunda:formField>
 </camunda:formData></extensionElements>`;
+const both = file('both.bpmn', bpmnXml('both', [
+  start,
+  { id: 'ok', tag: 'userTask', attrs: { name: 'Sign off' } },
+  { id: 'enter', tag: 'userTask', attrs: { name: 'Enter the order' }, body: '<extensionElements><camunda:formData><camunda:formField id="amount" label="Amount" type="long"/></camunda:formData></extensionElements>' },
+  end,
+], [['start', 'ok'], ['ok', 'enter'], ['enter', 'end']]));
 const form = file('form.bpmn', bpmnXml('order', [start, { id: 'enter', tag: 'userTask', attrs: { name: 'Enter the order' }, body: FORM }, end], [['start', 'enter'], ['enter', 'end']]));
 
 /** A child whose output the test reads as it comes, and waits on. */
@@ -99,11 +105,39 @@ describe('pipelane run at a user task', { timeout: 90_000 }, () => {
     expect(run.output.match(/Region \(/g)).toHaveLength(1);
   });
 
+  it('asks for one task after another on the same terminal', async () => {
+    const dataDir = join(dir, 'data-both');
+    const run = onTerminal(['run', both, '--repo', dir, '--data-dir', dataDir]);
+    await run.until(/approve\? \[y\/n\]: /);
+    run.type('y');
+    await run.until(/comment \(optional\): /);
+    run.type('');
+    await run.until(/Amount \(long\): /);
+    run.type('7');
+    expect(await run.exited).toBe(0);
+    expect(run.output).toMatch(/"approved": true,\s+"amount": 7/);
+  });
+
+  it('stops asking for a task decided from another shell, and asks for the next one', async () => {
+    const dataDir = join(dir, 'data-elsewhere');
+    const run = onTerminal(['run', both, '--repo', dir, '--data-dir', dataDir]);
+    await run.until(/approve\? \[y\/n\]: /);
+    const listed = await cli(['tasks', '--data-dir', dataDir]);
+    const taskId = listed.stdout.split('\n').find((l) => l.includes('Sign off'))!.split('\t')[0]!;
+    expect((await cli(['tasks', 'approve', taskId, '--data-dir', dataDir])).code).toBe(0);
+    // The run applies that decision from the outbox, drops the question and asks for the form.
+    await run.until(/Amount \(long\): /);
+    run.type('9');
+    expect(await run.exited).toBe(0);
+    expect(run.output).toMatch(/"approved": true,[^}]*"amount": 9/);
+    expect(run.output).not.toMatch(/already/);
+  });
+
   it('without a terminal, says how to decide from another shell and waits for it', async () => {
     const dataDir = join(dir, 'data-hint');
     const run = new Session(pipelane(['run', approval, '--repo', dir, '--data-dir', dataDir]));
     sessions.push(run);
-    await run.until(/complete it from another shell: pipelane tasks approve (\S+) +\(or: pipelane tasks reject \S+ --comment "why"\) --data-dir /);
+    await run.until(/complete it from another shell: pipelane tasks approve (\S+) --data-dir \S+ +\(or: pipelane tasks reject \S+ --comment "why" --data-dir \S+\)/);
     const taskId = /pipelane tasks approve (\S+)/.exec(run.output)![1]!;
     const approved = await cli(['tasks', 'approve', taskId, '--comment', 'from the other shell', '--data-dir', dataDir]);
     expect(approved.code, approved.stderr).toBe(0);
