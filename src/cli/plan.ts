@@ -28,7 +28,7 @@ export async function planCommand(options: PlanCommandOptions, out: (text: strin
     ...(options.to ? { to: options.to } : {}),
     ...(deployed ? { deployed } : {}),
     ...(options.path ? { path: options.path } : {}),
-    access: { baseEnv: config.secrets, ...config.git },
+    access: { baseEnv: config.environment, ...config.git },
     now: Date.now(),
   });
   out(formatPlan(plan, options.format));

@@ -5,7 +5,8 @@
  * hand the daemon's API tokens, webhook secret or git and GitHub
  * credentials to a script (which could write them to $PIPELANE_OUTPUT).
  */
-const DAEMON_SETTING = /^(PIPELANE_|DOCKER_|GIT_)|^(GITHUB_TOKEN|GH_TOKEN|SSH_AUTH_SOCK)$/;
+// ACTIONS_ and RUNNER_: a GitHub runner's own tokens, where `pipelane run` runs in the Action.
+const DAEMON_SETTING = /^(PIPELANE_|DOCKER_|GIT_|ACTIONS_|RUNNER_)|^(GITHUB_TOKEN|GH_TOKEN|SSH_AUTH_SOCK)$/;
 
 export function isDaemonSetting(name: string): boolean {
   return DAEMON_SETTING.test(name);

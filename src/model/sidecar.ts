@@ -212,7 +212,7 @@ function fixFor(key: string, code: string): string {
     case 'catchUp':
       return 'Use none, last or all.';
     case 'secrets':
-      return 'List the names of environment variables of the daemon, e.g. [WAREHOUSE_TOKEN]; names starting with PIPELANE_, DOCKER_ or GIT_, GITHUB_TOKEN, GH_TOKEN and SSH_AUTH_SOCK are the daemon\'s own.';
+      return 'List the names of environment variables of the daemon, e.g. [WAREHOUSE_TOKEN]; names starting with PIPELANE_, DOCKER_, GIT_, ACTIONS_ or RUNNER_, GITHUB_TOKEN, GH_TOKEN and SSH_AUTH_SOCK are the daemon\'s own.';
     default:
       return 'Correct the value; the README describes each key of the sidecar.';
   }

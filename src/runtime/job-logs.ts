@@ -9,7 +9,7 @@
  * capped, and it makes "in the file" and "not yet in the file" a clean cut
  * that a live follower can rely on (see follow()).
  */
-import { closeSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LogLine } from '../ports/container-runner.js';
@@ -18,6 +18,8 @@ import type { LogLine } from '../ports/container-runner.js';
 export type JobLogEntry = LogLine | { stream: 'system'; at: string; text: string; droppedBytes?: number; attempt?: number };
 
 export const DEFAULT_LOG_CAP_BYTES = 10 * 1024 * 1024;
+/** How much of a log is read at a time when looking back for the last attempt's marker. */
+const MARKER_CHUNK = 64 * 1024;
 
 export interface JobLogStoreOptions {
   dir: string;
@@ -179,21 +181,43 @@ export class JobLogWriter {
   }
 }
 
-/** The last "attempt N" marker of a log file and where it starts. */
+/** The last "attempt N" marker of a log file and where it starts, read from the end back, a chunk at a time. */
 function lastAttemptMarker(path: string): { attempt: number; offset: number } | undefined {
-  const text = readFileSync(path, 'utf8');
-  const at = text.lastIndexOf('{"stream":"system"');
-  for (let i = at; i >= 0; i = text.lastIndexOf('{"stream":"system"', i - 1)) {
-    const end = text.indexOf('\n', i);
-    try {
-      const entry = JSON.parse(text.slice(i, end < 0 ? undefined : end)) as JobLogEntry;
-      if (entry.stream === 'system' && entry.attempt !== undefined) return { attempt: entry.attempt, offset: Buffer.byteLength(text.slice(0, i)) };
-    } catch {
-      // a torn line: look further back
+  const fd = openSync(path, 'r');
+  try {
+    let end = statSync(path).size;
+    let tail = Buffer.alloc(0);
+    while (end > 0) {
+      const start = Math.max(0, end - MARKER_CHUNK);
+      const chunk = Buffer.alloc(end - start);
+      readSync(fd, chunk, 0, chunk.length, start);
+      tail = Buffer.concat([chunk, tail]);
+      // A line longer than what is read so far: read on back before looking.
+      if (start > 0 && tail.indexOf(10) < 0) {
+        end = start;
+        continue;
+      }
+      // Whole lines only: the first one may begin in the chunk before (unless this is the file's start).
+      const firstLine = start === 0 ? 0 : tail.indexOf(10) + 1;
+      const lines = tail.subarray(firstLine).toString('utf8').split('\n');
+      let offset = start + firstLine + Buffer.byteLength(lines.join('\n'));
+      for (let i = lines.length - 1; i >= 0; i--) {
+        offset -= Buffer.byteLength(lines[i]!) + (i < lines.length - 1 ? 1 : 0);
+        if (!lines[i]!.startsWith('{"stream":"system"')) continue;
+        try {
+          const entry = JSON.parse(lines[i]!) as JobLogEntry;
+          if (entry.stream === 'system' && entry.attempt !== undefined) return { attempt: entry.attempt, offset };
+        } catch {
+          // a torn line: look further back
+        }
+      }
+      tail = tail.subarray(0, firstLine);
+      end = start;
     }
-    if (i === 0) break;
+    return undefined;
+  } finally {
+    closeSync(fd);
   }
-  return undefined;
 }
 
 async function readOrEmpty(path: string): Promise<string> {

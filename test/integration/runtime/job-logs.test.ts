@@ -98,6 +98,22 @@ describe('JobLogStore', () => {
     expect(entries.find((e) => e.stream === 'system' && e.text === 'attempt 2')).toMatchObject({ attempt: 2 });
   });
 
+  it('finds the attempt it goes on with behind a long log, and lines longer than a read', async () => {
+    const store = new JobLogStore({ dir, capBytes: 2_000_000 });
+    store.open('long', 1).close();
+    const second = new JobLogStore({ dir, capBytes: 2_000_000 }).open('long', 2);
+    second.append(line('y'.repeat(100_000), 'stdout', 1));
+    for (let i = 0; i < 3_000; i++) second.append(line(`line ${i}`, 'stdout', i));
+    second.close();
+    const again = new JobLogStore({ dir, capBytes: 2_000_000 }).open('long', 2);
+    again.append(line('after the restart', 'stdout', 59));
+    again.close();
+    const entries = await store.read('long');
+    // Still attempt 2: no second marker.
+    expect(entries.filter((e) => e.stream === 'system').map((e) => e.text)).toEqual(['attempt 2']);
+    expect(entries.at(-1)?.text).toBe('after the restart');
+  });
+
   it('writes no marker when nothing was dropped', async () => {
     const store = new JobLogStore({ dir });
     const writer = store.open('small');

@@ -34,6 +34,8 @@ describe('loadConfig', () => {
       DOCKER_HOST: 'unix:///var/run/docker.sock',
       GIT_ASKPASS: '/bin/true',
       SSH_AUTH_SOCK: '/tmp/agent',
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'oidc',
+      RUNNER_TEMP: '/tmp',
     };
     const config = loadConfig({}, env);
     expect(Object.keys(config.secrets).sort()).toEqual(['PATH', 'WAREHOUSE_TOKEN']);
