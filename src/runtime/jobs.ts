@@ -161,10 +161,9 @@ export class JobExecutor {
   }
 
   /**
-   * The store refused a job's outcome (a full disk, an I/O error), or its
-   * container could not be freed for the next attempt. Nothing is lost: the
-   * job's row is as it was and its container is kept, so the next start
-   * collects the outcome again. Until then the daemon says so.
+   * The store refused a job's outcome (a full disk, an I/O error). Nothing is
+   * lost: the job's row is as it was and its container is kept, so the next
+   * start collects the outcome again. Until then the daemon says so.
    */
   private notStored(job: JobRecord | undefined, err: unknown): void {
     const message = `the outcome of job ${job?.id ?? '?'} could not be stored (${toError(err).message}); the next start collects it again from its container.`;
@@ -205,10 +204,10 @@ export class JobExecutor {
     const willRetry = policy !== undefined && job.attempt <= policy.count;
     this.runtime.emit({ kind: 'jobFinished', instanceId: job.instanceId, jobId: job.id, elementId: job.elementId, attempt: job.attempt, outcome, durationMs: at - (job.startedAt ?? at), willRetry });
     if (policy && willRetry) {
-      // The next attempt runs under the same job id, so in a container of the same name: free it first,
-      // or store nothing (a throw: the row stays running and the next start collects this attempt again).
-      // Should the daemon die before the commit below, recovery finds no container and runs this attempt again.
-      if (hasContainer) await this.runtime.options.runner.release(job.id);
+      // The next attempt runs under the same job id, so in a container of the same name: free it first.
+      // Should that fail (the engine is away), the next attempt's run() removes the earlier attempt's
+      // container itself; should the daemon die before the commit below, recovery runs this attempt again.
+      if (hasContainer) await this.release(job);
       const delay = Math.min(policy.backoff.maxMs, policy.backoff.initialMs * policy.backoff.factor ** (job.attempt - 1));
       store.transaction(() => {
         store.putJob({ ...job, state: 'queued', attempt: job.attempt + 1, endedAt: at, message: describe(outcome) });

@@ -80,6 +80,17 @@ describe('script tasks in Docker, through the runtime', () => {
     expect(incident?.message).toContain('disk on fire');
   });
 
+  it('retries while the Docker engine is away, then raises an incident naming the socket; no job is left running', async () => {
+    pipeline = new Pipeline({ DOCKER_HOST: 'unix:///tmp/pipelane-no-such-docker.sock' })
+      .write('away.yaml', 'retries: { count: 1, backoff: 50ms }\n')
+      .write('away.bpmn', bpmnXml('away', [start, script('work', 'bash', 'true'), end], [['start', 'work'], ['work', 'end']]));
+    await pipeline.deploy('away.bpmn');
+    const instance = await pipeline.run('away');
+    const [incident] = Object.values(instance.state.incidents);
+    expect(incident?.message).toContain('/tmp/pipelane-no-such-docker.sock');
+    expect(pipeline.runtime.store.listJobs({ instanceId: instance.id })).toEqual([expect.objectContaining({ state: 'failed', attempt: 2 })]);
+  });
+
   it('reports a timeout as "timed out after 2s"', async ({ skip }) => {
     if (!docker) skip();
     pipeline = new Pipeline()
