@@ -6,8 +6,9 @@
  * submitted.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { join, posix, relative, resolve, sep } from 'node:path';
 import { PipelaneError } from '../errors.js';
+import { formSourceOf } from '../model/form-source.js';
 import { formJsForm, validateSubmission, type FieldError, type FormDefinition, type FormField } from '../model/forms.js';
 import type { FlowNode } from '../model/process-model.js';
 import type { DeploymentRecord } from '../ports/store.js';
@@ -77,25 +78,13 @@ function toBoolean(value: unknown): boolean | undefined {
   return undefined;
 }
 
-/**
- * `camunda:formKey="camunda-forms:deployment:approve.form"` (beside the
- * .bpmn file), `camunda-forms:app:forms/approve.form` (from the repository
- * root), a plain `*.form` path (beside the .bpmn file), or
- * `zeebe:formId="approve"` (a .form file beside the .bpmn whose id it is).
- * Other form keys (embedded HTML forms) carry no fields Pipelane can check.
- */
+/** The form-js form of a user task, read from its deployment's snapshot (where it comes from: model/form-source.ts). */
 function formFromFile(deployment: DeploymentRecord, node: FlowNode): FormDefinition | undefined {
-  const key = node.extensions['camunda:formKey'] ?? node.extensions['zeebe:formKey'];
-  const formId = node.extensions['zeebe:formId'];
-  const bpmnDir = dirname(deployment.file);
-  let path: string | undefined;
-  if (key?.startsWith('camunda-forms:deployment:')) path = join(bpmnDir, key.slice('camunda-forms:deployment:'.length));
-  else if (key?.startsWith('camunda-forms:app:')) path = key.slice('camunda-forms:app:'.length);
-  else if (key !== undefined && /^[\w./-]+\.(form|json)$/.test(key)) path = join(bpmnDir, key);
-  if (path !== undefined) return readForm(deployment, node, path);
-  if (formId !== undefined) {
-    const found = findFormById(deployment, bpmnDir, formId);
-    if (!found) throw new PipelaneError('MODEL_INVALID', `user task ${node.id} names the form "${formId}", but no .form file in ${bpmnDir || 'the repository root'} has that id.`, { elementId: node.id, file: deployment.file });
+  const source = formSourceOf(node, deployment.file);
+  if (source?.kind === 'file') return readForm(deployment, node, posix.join(source.baseDir, source.raw));
+  if (source?.kind === 'formId') {
+    const found = findFormById(deployment, source.dir, source.formId);
+    if (!found) throw new PipelaneError('MODEL_INVALID', `user task ${node.id} names the form "${source.formId}", but no .form file in ${source.dir || 'the repository root'} has that id.`, { elementId: node.id, file: deployment.file });
     return found;
   }
   return undefined;

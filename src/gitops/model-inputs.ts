@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { PEOPLE_FILE } from '../config/people.js';
+import { formSourceOf } from '../model/form-source.js';
 import { repoPathOf } from '../model/script-path.js';
 import type { DeploymentModel } from '../model/process-model.js';
 import type { Sidecar } from '../model/sidecar.js';
@@ -51,26 +52,20 @@ export function configInputsOf(file: string, tree: FileTree): Input[] {
 }
 
 /**
- * The form files a model's user tasks name, resolved as the task form is at
- * run time (src/approvals/task-form.ts): `camunda-forms:deployment:X` and a
- * plain `X.form` beside the .bpmn, `camunda-forms:app:X` from the root, and
- * `zeebe:formId`, which may be any .form file beside the .bpmn.
+ * The form files a model's user tasks name, found as the task form is at run
+ * time (model/form-source.ts); `zeebe:formId` may be any .form file beside
+ * the .bpmn, so that directory's .form files count as one input.
  */
 export function formPathsOf(file: string, model: DeploymentModel): string[] {
-  const dir = posix.dirname(file);
   const out = new Set<string>();
-  const add = (raw: string, base: string) => {
-    const checked = repoPathOf(raw, base);
-    if (checked.ok) out.add(checked.path);
-  };
   for (const process of Object.values(model.processes)) {
     for (const node of Object.values(process.nodes)) {
       if (node.type !== 'userTask') continue;
-      const key = node.extensions['camunda:formKey'] ?? node.extensions['zeebe:formKey'];
-      if (key?.startsWith('camunda-forms:deployment:')) add(key.slice('camunda-forms:deployment:'.length), dir);
-      else if (key?.startsWith('camunda-forms:app:')) add(key.slice('camunda-forms:app:'.length), '');
-      else if (key !== undefined && /^[\w./-]+\.(form|json)$/.test(key)) add(key, dir);
-      else if (node.extensions['zeebe:formId'] !== undefined) out.add(dir === '.' ? FORMS_OF_DIR : `${dir}/${FORMS_OF_DIR}`);
+      const source = formSourceOf(node, file);
+      if (source?.kind === 'file') {
+        const checked = repoPathOf(source.raw, source.baseDir);
+        if (checked.ok) out.add(checked.path);
+      } else if (source?.kind === 'formId') out.add(source.dir === '' ? FORMS_OF_DIR : `${source.dir}/${FORMS_OF_DIR}`);
     }
   }
   return [...out].sort();
