@@ -6,6 +6,7 @@ import { PipelaneError } from '../../errors.js';
 import type { InstanceState, InstanceStatus } from '../../engine/state.js';
 import type { InstanceFilter, InstanceRecord, Page } from '../../ports/store.js';
 import { type Connection, fromJson, isSqliteError, orNull } from './connection.js';
+import { filteredSelect } from './filtered-select.js';
 import { decodeCursor, encodeCursor } from './instance-cursor.js';
 
 interface InstanceRow {
@@ -31,10 +32,10 @@ export class InstanceTable {
   private readonly waiting;
   private readonly counts;
   private readonly incidents;
-  /** One statement per filter shape (process? status? cursor?), prepared on first use. */
-  private readonly pages = new Map<string, ReturnType<InstanceTable['preparePage']>>();
+  /** Newest first, by process? status? after a cursor? */
+  private readonly pages;
 
-  constructor(private readonly db: Connection) {
+  constructor(db: Connection) {
     this.insert = db.prepare<InstanceRow & { open_incidents: number }>(
       `INSERT INTO instances (${COLUMNS}, open_incidents)
        VALUES (@id, @deployment_id, @process_id, @status, @state, @created_at, @updated_at, @open_incidents)`,
@@ -46,6 +47,7 @@ export class InstanceTable {
       .prepare<[], number>("SELECT coalesce(sum(open_incidents), 0) FROM instances WHERE status = 'running' AND open_incidents > 0")
       .pluck();
     this.byId = db.prepare<[string], InstanceRow>(`SELECT ${COLUMNS} FROM instances WHERE id = ?`);
+    this.pages = filteredSelect<PageParameters, InstanceRow>(db, (where) => `SELECT ${COLUMNS} FROM instances ${where} ORDER BY created_at DESC, id DESC LIMIT @limit`);
     this.deleteSubscriptions = db.prepare<[string]>('DELETE FROM subscriptions WHERE instance_id = ?');
     this.insertSubscription = db.prepare<[string, string, WaitKind, string, string | null]>(
       `INSERT OR REPLACE INTO subscriptions (instance_id, subscription_id, kind, name, correlation_key)
@@ -110,7 +112,11 @@ export class InstanceTable {
       throw new PipelaneError('BAD_REQUEST', `limit must be a positive whole number, not ${limit}`);
     }
     const after = filter.cursor === undefined ? undefined : decodeCursor(filter.cursor);
-    const statement = this.page(filter.processId !== undefined, filter.status !== undefined, after !== undefined);
+    const statement = this.pages([
+      filter.processId !== undefined && 'process_id = @process_id',
+      filter.status !== undefined && 'status = @status',
+      after !== undefined && '(created_at, id) < (@created_at, @id)',
+    ]);
     const rows = statement.all({
       process_id: filter.processId ?? null,
       status: filter.status ?? null,
@@ -147,28 +153,6 @@ export class InstanceTable {
         this.insertSubscription.run(id, key, 'signal', trigger.name, null);
       }
     }
-  }
-
-  private page(byProcess: boolean, byStatus: boolean, afterCursor: boolean) {
-    const key = `${byProcess}/${byStatus}/${afterCursor}`;
-    let statement = this.pages.get(key);
-    if (!statement) {
-      statement = this.preparePage(byProcess, byStatus, afterCursor);
-      this.pages.set(key, statement);
-    }
-    return statement;
-  }
-
-  private preparePage(byProcess: boolean, byStatus: boolean, afterCursor: boolean) {
-    const where = [
-      byProcess ? 'process_id = @process_id' : '',
-      byStatus ? 'status = @status' : '',
-      afterCursor ? '(created_at, id) < (@created_at, @id)' : '',
-    ].filter(Boolean);
-    return this.db.prepare<PageParameters, InstanceRow>(
-      `SELECT ${COLUMNS} FROM instances ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY created_at DESC, id DESC LIMIT @limit`,
-    );
   }
 }
 

@@ -1,4 +1,5 @@
 /** User tasks: what a person is asked to do, with its assignment and form. */
+import { filteredSelect } from './filtered-select.js';
 import type { UserTaskFilter, UserTaskRecord, UserTaskState } from '../../ports/store.js';
 import { type Connection, fromJson, orNull } from './connection.js';
 
@@ -30,9 +31,11 @@ export class UserTaskTable {
   private readonly upsert;
   private readonly byId;
   /** One statement per filter shape, prepared on first use. */
-  private readonly lists = new Map<string, ReturnType<UserTaskTable['prepareList']>>();
+  /** Oldest first, by state? instance? after a task? */
+  private readonly lists;
 
-  constructor(private readonly db: Connection) {
+  constructor(db: Connection) {
+    this.lists = filteredSelect<ListParameters, UserTaskRow>(db, (where) => `SELECT ${COLUMNS} FROM user_tasks ${where} ORDER BY created_at, id LIMIT @limit`);
     this.upsert = db.prepare<UserTaskRow>(
       `INSERT INTO user_tasks (${COLUMNS})
        VALUES (@id, @instance_id, @process_id, @element_id, @name, @state, @extensions, @variables,
@@ -69,15 +72,11 @@ export class UserTaskTable {
 
   /** Oldest first, as an inbox is worked through. */
   list(filter: UserTaskFilter): UserTaskRecord[] {
-    const byState = filter.state !== undefined;
-    const byInstance = filter.instanceId !== undefined;
-    const byAfter = filter.after !== undefined;
-    const key = `${byState}/${byInstance}/${byAfter}`;
-    let statement = this.lists.get(key);
-    if (!statement) {
-      statement = this.prepareList(byState, byInstance, byAfter);
-      this.lists.set(key, statement);
-    }
+    const statement = this.lists([
+      filter.state !== undefined && 'state = @state',
+      filter.instanceId !== undefined && 'instance_id = @instance_id',
+      filter.after !== undefined && '(created_at, id) > (@after_created_at, @after_id)',
+    ]);
     const rows = statement.all({
       state: filter.state ?? null,
       instance_id: filter.instanceId ?? null,
@@ -86,18 +85,6 @@ export class UserTaskTable {
       limit: filter.limit ?? -1,
     });
     return rows.map(fromRow);
-  }
-
-  private prepareList(byState: boolean, byInstance: boolean, byAfter: boolean) {
-    const where = [
-      byState ? 'state = @state' : '',
-      byInstance ? 'instance_id = @instance_id' : '',
-      byAfter ? '(created_at, id) > (@after_created_at, @after_id)' : '',
-    ].filter(Boolean);
-    return this.db.prepare<ListParameters, UserTaskRow>(
-      `SELECT ${COLUMNS} FROM user_tasks ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY created_at, id LIMIT @limit`,
-    );
   }
 }
 
