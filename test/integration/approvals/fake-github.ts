@@ -9,6 +9,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach } from 'vitest';
 
 interface User {
   login: string;
@@ -52,7 +53,16 @@ export class FakeGitHub {
   private nextId = 1000;
   private nextUser = 1;
 
+  /** Listens on a free port, with nothing stored yet (a restarted one forgets the test before). */
   async start(): Promise<string> {
+    this.requests.length = 0;
+    this.issues.clear();
+    this.comments.length = 0;
+    this.teams.clear();
+    this.permissions.clear();
+    this.failures.length = 0;
+    this.nextId = 1000;
+    this.nextUser = 1;
     this.server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
@@ -197,4 +207,16 @@ export class FakeGitHub {
       body: c.body, user: c.user, created_at: c.created_at, updated_at: c.updated_at, issue_url: `${this.url}/repos/${repo}/issues/${c.issue}`, author_association: 'MEMBER',
     };
   }
+}
+
+/** The webhook secret and the repository the GitHub tests configure. */
+export const WEBHOOK_SECRET = 'webhook-secret-123';
+export const REPO = 'acme/models';
+
+/** One FakeGitHub for a test file, started afresh before each test and closed after it. */
+export function fakeGitHubPerTest(): FakeGitHub {
+  const github = new FakeGitHub();
+  beforeEach(() => github.start());
+  afterEach(() => github.close());
+  return github;
 }

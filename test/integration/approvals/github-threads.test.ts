@@ -4,32 +4,23 @@
  * repository-wide issue, an issue that could not be opened (502), and an
  * issue that could not be closed after the outcome was posted.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { OctokitGitHubClient } from '../../../src/adapters/github/octokit-client.js';
 import { taskRef } from '../../../src/approvals/github-commands.js';
-import { FakeGitHub } from './fake-github.js';
+import { fakeGitHubPerTest, REPO, WEBHOOK_SECRET } from './fake-github.js';
 import { approvalModel, PEOPLE } from './models.js';
 import { World } from './world.js';
 
-const SECRET = 'webhook-secret-123';
-const REPO = 'acme/models';
+const github = fakeGitHubPerTest();
 
 describe('GitHub threads', { timeout: 30_000 }, () => {
-  let github: FakeGitHub;
   let world: World;
-  beforeEach(async () => {
-    github = new FakeGitHub();
-    await github.start();
-  });
-  afterEach(async () => {
-    await world?.close();
-    await github.close();
-  });
+  afterEach(() => world?.close());
 
   // Octokit's own retry (three more tries over ~14 s) is off, so one 502 reaches the approvals.
   async function startWorld(people = PEOPLE): Promise<World> {
     world = new World({
-      env: { PIPELANE_GITHUB_WEBHOOK_SECRET: SECRET },
+      env: { PIPELANE_GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET },
       approvals: { githubClient: new OctokitGitHubClient({ token: 'ghp_test', baseUrl: github.url, throttle: false, retry: false }), retryDelaysMs: [100] },
     });
     world.write('pipelane.yaml', people).write('ship/ship.bpmn', approvalModel('ship', { 'camunda:candidateUsers': 'ada, bob' }));
@@ -58,17 +49,17 @@ describe('GitHub threads', { timeout: 30_000 }, () => {
     expect(requests[0]).toContain(`Reply with \`/approve ${taskRef(a.id)}\` (optionally followed by a comment) or \`/reject ${taskRef(a.id)} <reason>\`.`);
     expect(requests[1]).toContain(`\`/approve ${taskRef(b.id)}\``);
 
-    const bare = await github.deliver(world.url, SECRET, github.addComment(REPO, shared, 'ada-l', '/approve'));
+    const bare = await github.deliver(world.url, WEBHOOK_SECRET, github.addComment(REPO, shared, 'ada-l', '/approve'));
     expect(bare.body).toMatchObject({ outcome: 'ambiguous' });
     expect(botReplies(shared).at(-1)).toContain('@ada-l: 2 tasks wait on this thread, so a command without a task reference was ignored.');
     expect(botReplies(shared).at(-1)).toContain(`\`/approve ${taskRef(b.id)}\``);
     expect([world.openTask(first, 'approve').state, world.openTask(second, 'approve').state]).toEqual(['open', 'open']);
 
-    const wrong = await github.deliver(world.url, SECRET, github.addComment(REPO, shared, 'ada-l', '/approve t-00000000'));
+    const wrong = await github.deliver(world.url, WEBHOOK_SECRET, github.addComment(REPO, shared, 'ada-l', '/approve t-00000000'));
     expect(wrong.body).toMatchObject({ outcome: 'refused' });
     expect(botReplies(shared).at(-1)).toContain('@ada-l: no task t-00000000 asked on this thread, so the command was ignored.');
 
-    const named = await github.deliver(world.url, SECRET, github.addComment(REPO, shared, 'ada-l', `/reject ${taskRef(b.id)} wrong data`));
+    const named = await github.deliver(world.url, WEBHOOK_SECRET, github.addComment(REPO, shared, 'ada-l', `/reject ${taskRef(b.id)} wrong data`));
     expect(named.body).toMatchObject({ outcome: 'completed' });
     await world.settle();
     expect(world.instance(second).state.variables).toMatchObject({ approved: false, comment: 'wrong data' });
@@ -76,7 +67,7 @@ describe('GitHub threads', { timeout: 30_000 }, () => {
     expect(botReplies(shared).at(-1)).toContain(`**Approve the model** (\`${taskRef(b.id)}\`): ❌ Rejected by @ada-l: wrong data`);
 
     // One task waits now: a bare command is for it; the shared issue stays open.
-    expect((await github.deliver(world.url, SECRET, github.addComment(REPO, shared, 'bob-b', '/approve'))).body).toMatchObject({ outcome: 'completed' });
+    expect((await github.deliver(world.url, WEBHOOK_SECRET, github.addComment(REPO, shared, 'bob-b', '/approve'))).body).toMatchObject({ outcome: 'completed' });
     await world.settle();
     expect(world.instance(first)).toMatchObject({ status: 'completed', state: { variables: { approved: true } } });
     expect(github.issuesOf(REPO)[0]!.state).toBe('open');
@@ -91,7 +82,7 @@ describe('GitHub threads', { timeout: 30_000 }, () => {
     const issues = github.issuesOf(REPO);
     expect(issues).toHaveLength(1);
     expect(github.requests.filter((r) => r.method === 'POST' && r.path === '/repos/acme/models/issues')).toHaveLength(2);
-    await github.deliver(world.url, SECRET, github.addComment(REPO, issues[0]!.number, 'ada-l', '/approve'));
+    await github.deliver(world.url, WEBHOOK_SECRET, github.addComment(REPO, issues[0]!.number, 'ada-l', '/approve'));
     await world.settle();
     expect(world.instance(id).status).toBe('completed');
   });
@@ -101,7 +92,7 @@ describe('GitHub threads', { timeout: 30_000 }, () => {
     const id = await world.startInstance('ship');
     const [issue] = github.issuesOf(REPO);
     github.failNext('PATCH', new RegExp(`^/repos/acme/models/issues/${issue!.number}$`), 502);
-    expect((await github.deliver(world.url, SECRET, github.addComment(REPO, issue!.number, 'ada-l', '/approve'))).body).toMatchObject({ outcome: 'completed' });
+    expect((await github.deliver(world.url, WEBHOOK_SECRET, github.addComment(REPO, issue!.number, 'ada-l', '/approve'))).body).toMatchObject({ outcome: 'completed' });
     await world.settle();
     expect(world.instance(id).status).toBe('completed');
     expect(github.issuesOf(REPO)[0]!.state).toBe('open');

@@ -4,26 +4,17 @@
  * by polling (paginated) and by signed webhook, form values by /submit, and
  * who may decide.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { OctokitGitHubClient } from '../../../src/adapters/github/octokit-client.js';
-import { FakeGitHub } from './fake-github.js';
+import { fakeGitHubPerTest, REPO, WEBHOOK_SECRET } from './fake-github.js';
 import { approvalModel, FORM_DATA, PEOPLE, reminderBoundary } from './models.js';
 import { World } from './world.js';
 
-const SECRET = 'webhook-secret-123';
-const REPO = 'acme/models';
+const github = fakeGitHubPerTest();
 
 describe('approval by GitHub comment', { timeout: 30_000 }, () => {
-  let github: FakeGitHub;
   let world: World;
-  beforeEach(async () => {
-    github = new FakeGitHub();
-    await github.start();
-  });
-  afterEach(async () => {
-    await world?.close();
-    await github.close();
-  });
+  afterEach(() => world?.close());
 
   async function startWorld(task: Record<string, string>, approval = '{ channels: [github] }'): Promise<World> {
     world = newWorld();
@@ -35,7 +26,7 @@ describe('approval by GitHub comment', { timeout: 30_000 }, () => {
 
   // The production client, without the seconds octokit waits between writes to the real GitHub.
   const newWorld = () => new World({
-    env: { PIPELANE_GITHUB_WEBHOOK_SECRET: SECRET },
+    env: { PIPELANE_GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET },
     approvals: { githubClient: new OctokitGitHubClient({ token: 'ghp_test', baseUrl: github.url, throttle: false }) },
   });
 
@@ -78,14 +69,14 @@ describe('approval by GitHub comment', { timeout: 30_000 }, () => {
     const [issue] = github.issuesOf(REPO);
     const rita = github.addComment(REPO, issue!.number, 'rita', '/approve');
     expect((await github.deliver(world.url, 'wrong-secret', rita)).status).toBe(401);
-    expect(await github.deliver(world.url, SECRET, rita)).toMatchObject({ status: 200, body: { outcome: 'counted' } });
-    expect(await github.deliver(world.url, SECRET, rita)).toMatchObject({ status: 200, body: { outcome: 'duplicate' } });
-    expect(await github.deliver(world.url, SECRET, rita, { action: 'edited', delivery: 'd-edit' })).toMatchObject({ body: { outcome: 'ignored' } });
+    expect(await github.deliver(world.url, WEBHOOK_SECRET, rita)).toMatchObject({ status: 200, body: { outcome: 'counted' } });
+    expect(await github.deliver(world.url, WEBHOOK_SECRET, rita)).toMatchObject({ status: 200, body: { outcome: 'duplicate' } });
+    expect(await github.deliver(world.url, WEBHOOK_SECRET, rita, { action: 'edited', delivery: 'd-edit' })).toMatchObject({ body: { outcome: 'ignored' } });
     expect(botReplies(issue!.number).at(-1)).toBe('Approval from @rita recorded: 1 of 2.');
     expect(world.openTask(id, 'approve').state).toBe('open');
 
     const bob = github.addComment(REPO, issue!.number, 'bob-b', '/approve');
-    expect(await github.deliver(world.url, SECRET, bob)).toMatchObject({ body: { outcome: 'completed' } });
+    expect(await github.deliver(world.url, WEBHOOK_SECRET, bob)).toMatchObject({ body: { outcome: 'completed' } });
     await world.settle();
     expect(world.instance(id).status).toBe('completed');
     expect(botReplies(issue!.number).at(-1)).toContain('✅ Approved by @rita, @bob-b.');
@@ -96,7 +87,7 @@ describe('approval by GitHub comment', { timeout: 30_000 }, () => {
     await world.service.pollOnce();
     expect(world.history(id).filter((h) => h.type === 'taskCompleted')).toHaveLength(1);
     const late = github.addComment(REPO, issue!.number, 'bob-b', '/reject too late');
-    expect(await github.deliver(world.url, SECRET, late)).toMatchObject({ body: { outcome: 'refused' } });
+    expect(await github.deliver(world.url, WEBHOOK_SECRET, late)).toMatchObject({ body: { outcome: 'refused' } });
     expect(botReplies(issue!.number).at(-1)).toMatch(/@bob-b: the task was already approved by bob-b \(github\) at/);
   });
 
@@ -104,8 +95,8 @@ describe('approval by GitHub comment', { timeout: 30_000 }, () => {
     await startWorld({ 'camunda:candidateUsers': 'ada,bob' }, '{ channels: [github], quorum: 2 }');
     const id = await world.startInstance('ship');
     const [issue] = github.issuesOf(REPO);
-    await github.deliver(world.url, SECRET, github.addComment(REPO, issue!.number, 'ada-l', '/approve'));
-    await github.deliver(world.url, SECRET, github.addComment(REPO, issue!.number, 'bob-b', '/reject AUC dropped to 0.61'));
+    await github.deliver(world.url, WEBHOOK_SECRET, github.addComment(REPO, issue!.number, 'ada-l', '/approve'));
+    await github.deliver(world.url, WEBHOOK_SECRET, github.addComment(REPO, issue!.number, 'bob-b', '/reject AUC dropped to 0.61'));
     await world.settle();
     expect(world.instance(id).state.variables).toMatchObject({ approved: false, comment: 'AUC dropped to 0.61' });
     expect(botReplies(issue!.number).at(-1)).toContain('❌ Rejected by @bob-b: AUC dropped to 0.61');
@@ -124,11 +115,11 @@ describe('approval by GitHub comment', { timeout: 30_000 }, () => {
     const id = await world.startInstance('ship', { pr });
     expect(github.issuesOf(REPO)).toHaveLength(1);
     expect(github.commentsOn(REPO, pr)[0]!.body).toContain('Candidates: @ada-l, people with maintain access');
-    const own = await github.deliver(world.url, SECRET, github.addComment(REPO, pr, 'ada-l', '/approve'));
+    const own = await github.deliver(world.url, WEBHOOK_SECRET, github.addComment(REPO, pr, 'ada-l', '/approve'));
     expect(own.body).toMatchObject({ outcome: 'refused' });
     expect(botReplies(pr).at(-1)).toContain('may not be approved by the person it is about');
-    expect(await github.deliver(world.url, SECRET, github.addComment(REPO, pr, 'wendy-w', '/approve'))).toMatchObject({ body: { outcome: 'refused' } });
-    expect(await github.deliver(world.url, SECRET, github.addComment(REPO, pr, 'max-m', '/approve'))).toMatchObject({ body: { outcome: 'completed' } });
+    expect(await github.deliver(world.url, WEBHOOK_SECRET, github.addComment(REPO, pr, 'wendy-w', '/approve'))).toMatchObject({ body: { outcome: 'refused' } });
+    expect(await github.deliver(world.url, WEBHOOK_SECRET, github.addComment(REPO, pr, 'max-m', '/approve'))).toMatchObject({ body: { outcome: 'completed' } });
     await world.settle();
     expect(world.instance(id).status).toBe('completed');
     expect(github.issuesOf(REPO)[0]!.state).toBe('open');
@@ -145,11 +136,11 @@ describe('approval by GitHub comment', { timeout: 30_000 }, () => {
     expect(issue!.title).toBe('Input needed: Approve the model — ship');
     expect(issue!.body).toContain('`/submit amount=… region=… ticket=… urgent=… start=…`');
     const bad = github.addComment(REPO, issue!.number, 'ada-l', '/submit amount=500 ticket=OPS-1');
-    expect(await github.deliver(world.url, SECRET, bad)).toMatchObject({ body: { outcome: 'refused' } });
+    expect(await github.deliver(world.url, WEBHOOK_SECRET, bad)).toMatchObject({ body: { outcome: 'refused' } });
     expect(botReplies(issue!.number).at(-1)).toContain('Amount must be at most 100.');
     expect(world.openTask(id, 'approve').state).toBe('open');
     const good = github.addComment(REPO, issue!.number, 'ada-l', '/submit amount=42 ticket=OPS-1 region=us urgent=true start=2026-03-01');
-    expect(await github.deliver(world.url, SECRET, good)).toMatchObject({ body: { outcome: 'completed' } });
+    expect(await github.deliver(world.url, WEBHOOK_SECRET, good)).toMatchObject({ body: { outcome: 'completed' } });
     await world.settle();
     expect(world.instance(id).state.variables).toMatchObject({ amount: 42, ticket: 'OPS-1', region: 'us', urgent: true, start: '2026-03-01' });
     expect(world.history(id).find((h) => h.type === 'taskCompleted')?.actor).toBe('github:ada-l');
@@ -161,9 +152,9 @@ describe('approval by GitHub comment', { timeout: 30_000 }, () => {
     const id = await world.startInstance('ship');
     const [issue] = github.issuesOf(REPO);
     const smuggled = github.addComment(REPO, issue!.number, 'ada-l', '/submit approved=true deployTarget=prod');
-    expect(await github.deliver(world.url, SECRET, smuggled)).toMatchObject({ body: { outcome: 'refused' } });
+    expect(await github.deliver(world.url, WEBHOOK_SECRET, smuggled)).toMatchObject({ body: { outcome: 'refused' } });
     expect(botReplies(issue!.number).at(-1)).toContain('"deployTarget" is not a field of this task');
-    await github.deliver(world.url, SECRET, github.addComment(REPO, issue!.number, 'ada-l', '/submit approved=true'));
+    await github.deliver(world.url, WEBHOOK_SECRET, github.addComment(REPO, issue!.number, 'ada-l', '/submit approved=true'));
     await world.settle();
     expect(world.instance(id).state.variables).toEqual({ approved: true, comment: '' });
   });
@@ -172,11 +163,11 @@ describe('approval by GitHub comment', { timeout: 30_000 }, () => {
     await startWorld({ 'camunda:candidateUsers': 'ada, bob' }, '{ channels: [github], allowSelfApproval: false }');
     const id = await world.startInstance('ship', {}, 'github:ada-l');
     const [issue] = github.issuesOf(REPO);
-    expect(await github.deliver(world.url, SECRET, github.addComment(REPO, issue!.number, 'ada-l', '/approve'))).toMatchObject({ body: { outcome: 'refused' } });
+    expect(await github.deliver(world.url, WEBHOOK_SECRET, github.addComment(REPO, issue!.number, 'ada-l', '/approve'))).toMatchObject({ body: { outcome: 'refused' } });
     expect(botReplies(issue!.number).at(-1)).toContain('may not be approved by the person it is about (allowSelfApproval is false)');
     expect(world.history(id).find((h) => h.type === 'taskCompletionRefused')).toMatchObject({ actor: 'github:ada-l' });
     expect(world.openTask(id, 'approve').state).toBe('open');
-    expect(await github.deliver(world.url, SECRET, github.addComment(REPO, issue!.number, 'bob-b', '/approve'))).toMatchObject({ body: { outcome: 'completed' } });
+    expect(await github.deliver(world.url, WEBHOOK_SECRET, github.addComment(REPO, issue!.number, 'bob-b', '/approve'))).toMatchObject({ body: { outcome: 'completed' } });
     await world.settle();
     expect(world.instance(id)).toMatchObject({ status: 'completed', state: { variables: { approved: true } } });
   });
