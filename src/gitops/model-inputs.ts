@@ -73,12 +73,22 @@ export function formPathsOf(file: string, model: DeploymentModel): string[] {
 
 const FORMS_OF_DIR = '*.form';
 
+/** Per tree, the hash of each directory's .form files: computed in one pass over the tree, when first asked. */
+const formHashes = new WeakMap<FileTree, Map<string, string>>();
+
 /** What an input is in a tree now: a file's blob, or for `dir/*.form` one hash of that directory's .form files. */
 export function blobIn(tree: FileTree, path: string): string | null {
   if (posix.basename(path) !== FORMS_OF_DIR) return tree.get(path) ?? null;
-  const dir = posix.dirname(path);
-  const prefix = dir === '.' ? '' : `${dir}/`;
-  const forms = [...tree].filter(([p]) => p.startsWith(prefix) && p.endsWith('.form') && !p.slice(prefix.length).includes('/'));
-  if (forms.length === 0) return null;
-  return createHash('sha1').update(forms.map(([p, b]) => `${p}=${b}\n`).sort().join('')).digest('hex');
+  let hashes = formHashes.get(tree);
+  if (!hashes) {
+    const byDir = new Map<string, string[]>();
+    for (const [p, b] of tree) {
+      if (!p.endsWith('.form')) continue;
+      const dir = posix.dirname(p);
+      byDir.set(dir, [...(byDir.get(dir) ?? []), `${p}=${b}\n`]);
+    }
+    hashes = new Map([...byDir].map(([dir, lines]) => [dir, createHash('sha1').update(lines.sort().join('')).digest('hex')]));
+    formHashes.set(tree, hashes);
+  }
+  return hashes.get(posix.dirname(path)) ?? null;
 }
