@@ -1,21 +1,12 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { RunJob } from '../engine/commands.js';
 import { toError } from '../errors.js';
-import { resolveScriptSource } from '../gitops/script-source.js';
-import { isDaemonSetting } from '../model/daemon-settings.js';
 import { resolveTaskRuntime, type TaskRuntime } from '../model/task-runtime.js';
-import { isRetryableFailure, type JobOutcome, type LogLine, type ScriptJob } from '../ports/container-runner.js';
-import type { DeploymentRecord, JobRecord } from '../ports/store.js';
+import { isRetryableFailure, type JobOutcome, type LogLine } from '../ports/container-runner.js';
+import type { JobRecord } from '../ports/store.js';
+import { prepareJob, type Prepared } from './job-prepare.js';
 import type { JobLogWriter } from './job-logs.js';
 import type { Runtime } from './runtime.js';
 
 type RetryPolicy = TaskRuntime['retries'];
-
-type Prepared =
-  | { kind: 'container'; job: ScriptJob; retries: RetryPolicy }
-  | { kind: 'passThrough' }
-  | { kind: 'refused'; message: string };
 
 /**
  * Runs the jobs the engine asks for: script tasks in containers, up to
@@ -125,7 +116,7 @@ export class JobExecutor {
     if (!deployment) return;
     let prepared: Prepared;
     try {
-      prepared = await this.prepare(deployment, job, job.command);
+      prepared = await prepareJob(this.runtime.options, deployment, job, job.command);
     } catch (err) {
       // The workspace or the script could not be read: the job fails (retried as configured), it is not lost.
       prepared = { kind: 'refused', message: `job ${jobId} could not be prepared: ${toError(err).message}` };
@@ -286,46 +277,6 @@ export class JobExecutor {
   private retryPolicyOf(job: JobRecord): RetryPolicy {
     const sidecar = this.runtime.deploymentOfInstance(job.instanceId)?.sidecar;
     return resolveTaskRuntime(sidecar, job.elementId, 'bash').retries;
-  }
-
-  /** Works out what the job runs: its script and language, image, limits, secrets, workspace. */
-  private async prepare(deployment: DeploymentRecord, job: JobRecord, command: RunJob): Promise<Prepared> {
-    const sidecarScript = deployment.sidecar?.tasks[command.elementId]?.script;
-    if (!command.script && sidecarScript === undefined) return { kind: 'passThrough' };
-    const resolved = await resolveScriptSource(deployment.repoDir, {
-      elementId: command.elementId,
-      bpmnFile: deployment.file,
-      spec: command.script ?? {},
-      ...(deployment.sidecar ? { sidecar: { file: deployment.sidecar.file, script: sidecarScript } } : {}),
-    });
-    if (!resolved.ok) return { kind: 'refused', message: resolved.diagnostics.map((d) => `${d.message} ${d.fix}`).join(' ') };
-    const taskRuntime = resolveTaskRuntime(deployment.sidecar, command.elementId, resolved.value.language);
-    const secrets: Record<string, string> = {};
-    for (const name of taskRuntime.secretNames) {
-      const value = this.runtime.options.secrets[name];
-      if (value === undefined) return { kind: 'refused', message: `the secret ${name} named by the sidecar of ${deployment.file} is not set in the daemon's environment${isDaemonSetting(name) ? ' (it is a setting of the daemon, never handed to a task)' : ''}.` };
-      secrets[name] = value;
-    }
-    const workspaceDir = join(this.runtime.options.workspacesDir, job.instanceId);
-    await mkdir(workspaceDir, { recursive: true });
-    const { secretNames: _names, retries, ...settings } = taskRuntime;
-    return {
-      kind: 'container',
-      retries,
-      job: {
-        jobId: job.id,
-        instanceId: job.instanceId,
-        processId: command.processId,
-        elementId: command.elementId,
-        attempt: job.attempt,
-        language: resolved.value.language,
-        script: resolved.value.script,
-        variables: command.variables,
-        workspaceDir,
-        repoDir: deployment.repoDir,
-        runtime: { ...settings, secrets },
-      },
-    };
   }
 }
 
